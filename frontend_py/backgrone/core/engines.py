@@ -1,0 +1,74 @@
+"""The engine table: one typed record per engine, and nothing engine-specific anywhere else."""
+
+# How an engine turns its raw output into a mask in [0, 1].
+OUTPUT_CLAMP = "clamp"  # already a probability map: clamp into [0, 1]
+OUTPUT_MINMAX = "minmax"  # arbitrary range: stretch min..max onto 0..1
+
+
+class Engine:
+    """Everything the app needs to know about one model: where it comes from and how to run it."""
+
+    def __init__(
+        self,
+        engine_id: str,
+        label: str,
+        summary: str,
+        size_bytes: int,
+        input_name: str,
+        output_name: str,
+        input_size: int,
+        scale: float,
+        offset: float,
+        output_mode: str,
+        source: str,
+        source_key: str,
+        licence: str,
+    ) -> None:
+        self.engine_id = engine_id
+        self.label = label
+        self.summary = summary
+        # Expected size of the .onnx file; 0 when unknown until the file is fetched.
+        self.size_bytes = size_bytes
+        self.input_name = input_name
+        self.output_name = output_name
+        self.input_size = input_size
+        # Normalisation is an affine map of each 0..255 channel value: p * scale + offset.
+        self.scale = scale
+        self.offset = offset
+        self.output_mode = output_mode
+        self.source = source
+        self.source_key = source_key
+        self.licence = licence
+
+
+WEIGHTS_PACKAGE = "@imgly/background-removal-data@1.4.5"
+RMBG_URL = "https://huggingface.co/briaai/RMBG-1.4/resolve/main/onnx/model_quantized.onnx"
+
+ENGINES = [
+    Engine(
+        "precision", "Precision", "ISNet, fp16 weights: the most accurate edges",
+        88188479, "input", "output", 1024, 1.0 / 256.0, -0.5, OUTPUT_CLAMP,
+        WEIGHTS_PACKAGE, "/models/medium", "AGPL-3.0",
+    ),
+    Engine(
+        "lightweight", "Lightweight", "ISNet, 8-bit: half the download, faster",
+        44342436, "input", "output", 1024, 1.0 / 256.0, -0.5, OUTPUT_CLAMP,
+        WEIGHTS_PACKAGE, "/models/small", "AGPL-3.0",
+    ),
+    Engine(
+        "balanced", "Balanced", "BRIA RMBG-1.4: strong on products and people",
+        0, "input", "output", 1024, 1.0 / 255.0, -0.5, OUTPUT_MINMAX,
+        RMBG_URL, "", "bria-rmbg-1.4 (non-commercial)",
+    ),
+]
+
+DEFAULT_ENGINE = "precision"
+
+
+def find_engine(engine_id: str) -> Engine:
+    """The engine with this id; ValueError names the ids that exist."""
+    for engine in ENGINES:
+        if engine.engine_id == engine_id:
+            return engine
+    known = ", ".join([e.engine_id for e in ENGINES])
+    raise ValueError("unknown engine '" + engine_id + "' (known: " + known + ")")

@@ -1,0 +1,49 @@
+"""Sizes and bilinear sampling grids, shared by resizing and mask upscaling."""
+# __pragma__('skip')
+from typing import List
+# __pragma__('noskip')
+import math
+
+
+class Axis:
+    """Bilinear taps along one axis: output index i blends src[lo[i]] and src[hi[i]] by frac[i]."""
+
+    def __init__(self, lo: List[int], hi: List[int], frac: List[float]) -> None:
+        self.lo = lo
+        self.hi = hi
+        self.frac = frac
+
+
+def bilinear_axis(src_len: int, dst_len: int) -> Axis:
+    """Half-pixel-centre mapping (as PIL, OpenCV and the canvas use), edges clamped."""
+    lo: List[int] = []
+    hi: List[int] = []
+    frac: List[float] = []
+    ratio = src_len / dst_len
+    last = src_len - 1
+    for i in range(dst_len):
+        pos = (i + 0.5) * ratio - 0.5
+        if pos < 0.0:
+            pos = 0.0
+        base = math.floor(pos)
+        if base > last:
+            base = last
+        nxt = base + 1
+        if nxt > last:
+            nxt = last
+        lo.append(base)
+        hi.append(nxt)
+        frac.append(pos - base)
+    return Axis(lo, hi, frac)
+
+
+def megapixels(width: int, height: int) -> float:
+    return width * height / 1000000.0
+
+
+# Above this the full-size RGBA copies (4 bytes a pixel, twice) outgrow what a tab can hold.
+MAX_MEGAPIXELS = 100.0
+
+
+def fits(width: int, height: int) -> bool:
+    return width > 0 and height > 0 and megapixels(width, height) <= MAX_MEGAPIXELS

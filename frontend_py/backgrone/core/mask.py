@@ -1,0 +1,77 @@
+"""The model's mask: to 8-bit alpha, then bilinearly onto the photo's own alpha channel."""
+# __pragma__('skip')
+from typing import MutableSequence, Sequence
+# __pragma__('noskip')
+import math
+
+from backgrone.core.engines import OUTPUT_MINMAX
+from backgrone.core.geometry import bilinear_axis
+
+
+def to_byte(value: float) -> int:
+    """Round half up and clamp into 0..255: the same in CPython and in JS, whatever the array."""
+    byte = math.floor(value * 255.0 + 0.5)
+    if byte < 0:
+        return 0
+    if byte > 255:
+        return 255
+    return byte
+
+
+def mask_to_alpha8(
+    mask: Sequence[float], count: int, output_mode: str, out: MutableSequence[int]
+) -> None:
+    """Map raw model output to 0..255, clamped (probabilities) or min-max stretched."""
+    low = 0.0
+    span = 1.0
+    if output_mode == OUTPUT_MINMAX:
+        low = mask[0]
+        high = mask[0]
+        for i in range(count):
+            v = mask[i]
+            if v < low:
+                low = v
+            if v > high:
+                high = v
+        span = high - low
+        if span <= 0.0:
+            # A flat output carries no information: call it all foreground rather than divide by 0.
+            for i in range(count):
+                out[i] = 255
+            return
+    for i in range(count):
+        out[i] = to_byte((mask[i] - low) / span)
+
+
+def apply_alpha(
+    alpha8: Sequence[int],
+    mask_width: int,
+    mask_height: int,
+    rgba: MutableSequence[int],
+    width: int,
+    height: int,
+) -> None:
+    """Upscale the mask bilinearly to width x height and multiply it into rgba's alpha.
+
+    The photo's own alpha is kept (a transparent pixel stays transparent); every full-size
+    pixel is touched once, with the column taps computed once per call rather than per pixel.
+    """
+    cols = bilinear_axis(mask_width, width)
+    rows = bilinear_axis(mask_height, height)
+    col_lo = cols.lo
+    col_hi = cols.hi
+    col_frac = cols.frac
+    for y in range(height):
+        top = rows.lo[y] * mask_width
+        bottom = rows.hi[y] * mask_width
+        fy = rows.frac[y]
+        pixel = 4 * y * width + 3
+        for x in range(width):
+            lo = col_lo[x]
+            hi = col_hi[x]
+            fx = col_frac[x]
+            upper = alpha8[top + lo] + (alpha8[top + hi] - alpha8[top + lo]) * fx
+            lower = alpha8[bottom + lo] + (alpha8[bottom + hi] - alpha8[bottom + lo]) * fx
+            value = upper + (lower - upper) * fy
+            rgba[pixel] = math.floor(value * rgba[pixel] / 255.0 + 0.5)
+            pixel += 4

@@ -1,0 +1,37 @@
+"""The catalogue of user-visible messages: one entry per thing that can go wrong."""
+
+EMPTY_FILE = "empty_file"
+NOT_AN_IMAGE = "not_an_image"
+TOO_LARGE = "too_large"
+UNKNOWN_ENGINE = "unknown_engine"
+ENGINE_UNAVAILABLE = "engine_unavailable"
+MODEL_DOWNLOAD = "model_download"
+MODEL_INTEGRITY = "model_integrity"
+MODEL_LOAD = "model_load"
+INFERENCE = "inference"
+WORKER_CRASHED = "worker_crashed"
+CANCELLED = "cancelled"
+INTERNAL = "internal"
+
+CATALOGUE = {
+    EMPTY_FILE: "This file is empty.",
+    NOT_AN_IMAGE: "This file is not an image the browser can read (JPEG, PNG, WebP, AVIF, GIF, BMP).",
+    TOO_LARGE: "This image is too large to process in the browser.",
+    UNKNOWN_ENGINE: "There is no engine with this name.",
+    ENGINE_UNAVAILABLE: "This engine's model is not bundled with this site.",
+    MODEL_DOWNLOAD: "The model could not be downloaded. Check the connection and retry.",
+    MODEL_INTEGRITY: "The downloaded model failed its integrity check and was discarded.",
+    MODEL_LOAD: "The model could not be loaded.",
+    INFERENCE: "The model failed on this image.",
+    WORKER_CRASHED: "The background worker stopped unexpectedly; it was restarted.",
+    CANCELLED: "Cancelled.",
+    INTERNAL: "Something went wrong while processing this image.",
+}
+
+
+def message_for(code: str, detail: str) -> str:
+    """The catalogue text for `code`, with the technical detail appended for the log-minded."""
+    text = CATALOGUE[code] if code in CATALOGUE else CATALOGUE[INTERNAL]
+    if detail:
+        return text + " (" + detail + ")"
+    return text

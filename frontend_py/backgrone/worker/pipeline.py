@@ -1,0 +1,144 @@
+"""The five stages of one job, wired to the browser: decode, preprocess, inference,
+postprocess, encode. The arithmetic lives in core/; this module moves pixels between APIs."""
+# __pragma__('skip')
+from typing import Any, Callable, Dict
+from backgrone.jsglobals import (
+    Float32Array, OffscreenCanvas, Uint8ClampedArray, createImageBitmap, performance,
+    __new__, __pragma__,
+)
+# __pragma__('noskip')
+
+from backgrone.core import messages
+from backgrone.core.engines import Engine
+from backgrone.core.geometry import MAX_MEGAPIXELS, fits
+from backgrone.core.mask import apply_alpha, mask_to_alpha8
+from backgrone.core.tensor import rgba_to_nchw
+from backgrone.worker.models import ModelError, ModelStore
+from backgrone.worker.session import Sessions
+
+# __pragma__('skip')
+ReportFn = Callable[[str, float, float], None]  # a type alias: mypy only
+# __pragma__('noskip')
+
+
+def context_2d(canvas: Any) -> Any:
+    __pragma__("jsiter")
+    options = {"willReadFrequently": True}
+    __pragma__("nojsiter")
+    return canvas.getContext("2d", options)
+
+
+async def decode(image: Any) -> Any:
+    """The image as an ImageBitmap, oriented as displayed (EXIF honoured)."""
+    if image.size == 0:
+        raise ModelError(messages.EMPTY_FILE, "")
+    __pragma__("jsiter")
+    options = {"imageOrientation": "from-image"}
+    __pragma__("nojsiter")
+    try:
+        bitmap = await createImageBitmap(image, options)
+    except object as exc:
+        raise ModelError(messages.NOT_AN_IMAGE, str(exc))
+    if not fits(bitmap.width, bitmap.height):
+        detail = str(bitmap.width) + "x" + str(bitmap.height) + ", limit " + str(MAX_MEGAPIXELS) + " MP"
+        bitmap.close()
+        raise ModelError(messages.TOO_LARGE, detail)
+    return bitmap
+
+
+class Pipeline:
+    """Runs jobs one after another; buffers of the model's input size are reused across jobs."""
+
+    def __init__(self, store: ModelStore, sessions: Sessions) -> None:
+        self.store = store
+        self.sessions = sessions
+        self._pixels: Any = None
+        self._alpha: Any = None
+
+    async def ensure_session(self, engine: Engine, report: ReportFn) -> None:
+        if self.sessions.current(engine):
+            return
+        model = await self.store.cached(engine)
+        if model:
+            try:
+                await self.sessions.open(engine, model)
+                return
+            except object:
+                # The cached copy is damaged: drop it and fetch a fresh one below.
+                await self.store.forget(engine)
+
+        def on_bytes(done: float, total: float) -> None:
+            report("download", done, total)
+
+        model = await self.store.download(engine, on_bytes)
+        try:
+            await self.sessions.open(engine, model)
+        except object as exc:
+            raise ModelError(messages.MODEL_LOAD, str(exc))
+
+    def buffers(self, side: int) -> None:
+        count = side * side
+        if not self._pixels or self._alpha.length != count:
+            self._pixels = __new__(Float32Array(3 * count))
+            self._alpha = __new__(Uint8ClampedArray(count))
+
+    async def run(self, engine: Engine, image: Any, report: ReportFn) -> Dict[str, Any]:
+        """Process one image; returns the fields of a protocol result."""
+        began = performance.now()
+        await self.ensure_session(engine, report)
+        timings: Dict[str, float] = {"model": performance.now() - began}
+        side = engine.input_size
+        self.buffers(side)
+
+        mark = performance.now()
+        report("decode", 0, 1)
+        full = await decode(image)
+        width = full.width
+        height = full.height
+        __pragma__("jsiter")
+        resize = {"resizeWidth": side, "resizeHeight": side, "resizeQuality": "high"}
+        __pragma__("nojsiter")
+        # Decode and resize in one native step: the model never needs the full-size pixels.
+        small = await createImageBitmap(full, resize)
+        timings["decode"] = performance.now() - mark
+
+        mark = performance.now()
+        report("preprocess", 0, 1)
+        small_canvas = __new__(OffscreenCanvas(side, side))
+        small_context = context_2d(small_canvas)
+        small_context.drawImage(small, 0, 0)
+        small.close()
+        rgba = small_context.getImageData(0, 0, side, side).data
+        rgba_to_nchw(rgba, side * side, engine.scale, engine.offset, self._pixels)
+        timings["preprocess"] = performance.now() - mark
+
+        mark = performance.now()
+        report("inference", 0, 1)
+        try:
+            output = await self.sessions.run(engine, self._pixels)
+        except object as exc:
+            full.close()
+            raise ModelError(messages.INFERENCE, str(exc))
+        timings["inference"] = performance.now() - mark
+
+        mark = performance.now()
+        report("postprocess", 0, 1)
+        mask_to_alpha8(output, side * side, engine.output_mode, self._alpha)
+        canvas = __new__(OffscreenCanvas(width, height))
+        context = context_2d(canvas)
+        context.drawImage(full, 0, 0)
+        full.close()
+        pixels = context.getImageData(0, 0, width, height)
+        apply_alpha(self._alpha, side, side, pixels.data, width, height)
+        context.putImageData(pixels, 0, 0)
+        timings["postprocess"] = performance.now() - mark
+
+        mark = performance.now()
+        report("encode", 0, 1)
+        __pragma__("jsiter")
+        png_options = {"type": "image/png"}
+        __pragma__("nojsiter")
+        png = await canvas.convertToBlob(png_options)
+        timings["encode"] = performance.now() - mark
+        timings["total"] = performance.now() - began
+        return {"png": png, "width": width, "height": height, "timings": timings}

@@ -1,0 +1,61 @@
+"""onnxruntime-web: thread set-up, one live session, and a run that asks for the mask only."""
+# __pragma__('skip')
+from typing import Any
+from backgrone.jsglobals import crossOriginIsolated, navigator, __new__
+# __pragma__('noskip')
+
+from backgrone.core.engines import Engine
+
+# More threads than cores only adds contention; 4 is where ORT's own scaling flattens.
+MAX_THREADS = 4
+
+
+def configure(ort: Any, wasm_base: str) -> int:
+    """Set ORT's environment before the first session; returns the thread count asked for."""
+    threads = 1
+    if crossOriginIsolated:
+        threads = min(navigator.hardwareConcurrency or 1, MAX_THREADS)
+    # Without wasmPaths the threads load the worker bundle itself and hang silently.
+    ort.env.wasm.wasmPaths = wasm_base
+    ort.env.wasm.numThreads = threads
+    ort.env.wasm.proxy = False
+    return threads
+
+
+class Sessions:
+    """Keeps the session of the engine in use; another engine's session is released first,
+    since each holds hundreds of MB of WASM heap."""
+
+    def __init__(self, ort: Any) -> None:
+        self.ort = ort
+        self.engine_id = ""
+        self.session: Any = None
+
+    def current(self, engine: Engine) -> Any:
+        if self.engine_id == engine.engine_id:
+            return self.session
+        return None
+
+    async def open(self, engine: Engine, model: Any) -> Any:
+        await self.close()
+        options = {"executionProviders": ["wasm"], "graphOptimizationLevel": "all"}
+        self.session = await self.ort.InferenceSession.create(model, options)
+        self.engine_id = engine.engine_id
+        return self.session
+
+    async def close(self) -> None:
+        if self.session:
+            session = self.session
+            self.session = None
+            self.engine_id = ""
+            await session.release()
+
+    async def run(self, engine: Engine, pixels: Any) -> Any:
+        """Run the model on an NCHW Float32Array; returns the output's Float32Array."""
+        size = engine.input_size
+        tensor = __new__(self.ort.Tensor("float32", pixels, [1, 3, size, size]))
+        feeds = {}
+        feeds[engine.input_name] = tensor
+        # ISNet has eleven large side outputs besides the mask: fetch the mask only.
+        outputs = await self.session.run(feeds, [engine.output_name])
+        return outputs[engine.output_name].data

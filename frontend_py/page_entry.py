@@ -1,0 +1,2 @@
+"""Transcrypt entry of the page bundle; shims/page.js imports what it compiles."""
+from backgrone.ui.app import start  # noqa: F401

@@ -1,0 +1,2 @@
+"""Transcrypt entry of the worker bundle; shims/worker.js imports what it compiles."""
+from backgrone.worker.loop import start  # noqa: F401
