@@ -1,5 +1,14 @@
 """The catalogue of user-visible messages: one entry per thing that can go wrong."""
 
+# `except AnyError` catches everything: CPython exceptions, and in the browser native JS errors
+# too, which Transcrypt's `except Exception` lets through (they are not Python classes).
+# __pragma__('skip')
+AnyError = BaseException
+# __pragma__('noskip')
+# __pragma__('ecom')
+#?AnyError = object
+# __pragma__('noecom')
+
 EMPTY_FILE = "empty_file"
 NOT_AN_IMAGE = "not_an_image"
 TOO_LARGE = "too_large"
@@ -35,3 +44,12 @@ def message_for(code: str, detail: str) -> str:
     if detail:
         return text + " (" + detail + ")"
     return text
+
+
+class AppError(Exception):
+    """A failure that carries its catalogue code, so the page shows the right message."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        Exception.__init__(self, detail)
+        self.code = code
+        self.detail = detail

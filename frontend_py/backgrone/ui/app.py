@@ -5,6 +5,7 @@ from backgrone.jsglobals import Error, Promise, console, __new__, __pragma__
 # __pragma__('noskip')
 
 from backgrone.core import jobs, messages, protocol
+from backgrone.core.messages import AnyError
 from backgrone.core.engines import DEFAULT_ENGINE, ENGINES, find_engine
 from backgrone.ui.bridge import WorkerBridge
 from backgrone.ui.queue_view import QueueView
@@ -63,7 +64,7 @@ class App:
     def take_files(self, files: Any, picker: Any) -> None:
         for i in range(files.length):
             image = files[i]
-            self.add(image, image.name or "pasted-image", self.engine_select.value)
+            self.add(image, image.js_name or "pasted-image", self.engine_select.value)
         if picker:
             picker.value = ""
 
@@ -97,12 +98,14 @@ class App:
             job.progress = protocol.stage_fraction(job.stage, message["done"], message["total"])
             detail = ""
             if job.stage == "download":
-                detail = " " + str(round(message["done"] / 1048576)) + " / " + str(round(message["total"] / 1048576)) + " MB"
+                done_mb = str(round(message["done"] / 1048576))
+                detail = " " + done_mb + " / " + str(round(message["total"] / 1048576)) + " MB"
             self.view.update(job, detail)
         elif kind == protocol.RESULT:
             job.move(jobs.DONE)
             job.progress = 1.0
-            self.view.done(job, message["png"], message["width"], message["height"], message["timings"]["total"])
+            total = message["timings"]["total"]
+            self.view.done(job, message["png"], message["width"], message["height"], total)
             self.settle(job.job_id, message, "")
         elif kind == protocol.ERROR:
             self.fail(job, messages.message_for(message["code"], message["detail"]))
@@ -143,10 +146,10 @@ class App:
         def executor(resolve: Any, reject: Any) -> None:
             try:
                 find_engine(engine_id)
-            except object as exc:
+            except AnyError as exc:
                 reject(__new__(Error(messages.message_for(messages.UNKNOWN_ENGINE, str(exc)))))
                 return
-            job = self.add(image, image.name if image.name else "image", engine_id)
+            job = self.add(image, image.js_name if image.js_name else "image", engine_id)
             self.waiters[job.job_id] = [resolve, reject]
 
         return __new__(Promise(executor))

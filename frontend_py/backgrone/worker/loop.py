@@ -6,7 +6,8 @@ from backgrone.jsglobals import Promise, console, crossOriginIsolated
 
 from backgrone.core import messages, protocol
 from backgrone.core.engines import find_engine
-from backgrone.worker.models import ModelError, ModelStore
+from backgrone.core.messages import AnyError, AppError
+from backgrone.worker.models import ModelStore
 from backgrone.worker.pipeline import Pipeline
 from backgrone.worker.session import Sessions, configure
 
@@ -35,13 +36,13 @@ class WorkerLoop:
 
         try:
             engine = find_engine(engine_id)
-        except object as exc:
+        except AnyError as exc:
             self.post(protocol.error(job, messages.UNKNOWN_ENGINE, str(exc)))
             return
         try:
             fields = await self.pipeline.run(engine, image, report)
-        except object as exc:
-            code = exc.code if isinstance(exc, ModelError) else messages.INTERNAL
+        except AnyError as exc:
+            code = exc.code if isinstance(exc, AppError) else messages.INTERNAL
             console.error("backgrone job", job, code, exc)
             self.post(protocol.error(job, code, str(exc)))
             return

@@ -6,6 +6,7 @@ from backgrone.jsglobals import Promise, Uint8Array, crypto, fetch, __new__
 
 from backgrone.core.engines import Engine
 from backgrone.core import messages
+from backgrone.core.messages import AnyError, AppError
 
 # Enough requests in flight to fill a connection without starving the page's own requests.
 PARALLEL_FETCHES = 4
@@ -14,15 +15,6 @@ HEX = "0123456789abcdef"
 # __pragma__('skip')
 ProgressFn = Callable[[float, float], None]  # a type alias: mypy only
 # __pragma__('noskip')
-
-
-class ModelError(Exception):
-    """A failure with a catalogue code, so the page can show the right message."""
-
-    def __init__(self, code: str, detail: str) -> None:
-        Exception.__init__(self, detail)
-        self.code = code
-        self.detail = detail
 
 
 async def sha256_hex(data: Any) -> str:
@@ -50,10 +42,10 @@ class ModelStore:
         if not self._manifest:
             try:
                 response = await fetch(self.base_url + "models/manifest.json", {"cache": "no-cache"})
-            except object as exc:
-                raise ModelError(messages.MODEL_DOWNLOAD, str(exc))
+            except AnyError as exc:
+                raise AppError(messages.MODEL_DOWNLOAD, str(exc))
             if not response.ok:
-                raise ModelError(messages.MODEL_DOWNLOAD, "manifest: HTTP " + str(response.status))
+                raise AppError(messages.MODEL_DOWNLOAD, "manifest: HTTP " + str(response.status))
             self._manifest = await response.json()
         return self._manifest
 
@@ -61,7 +53,7 @@ class ModelStore:
         manifest = await self.manifest()
         engines = manifest["engines"]
         if engine.engine_id not in engines:
-            raise ModelError(messages.ENGINE_UNAVAILABLE, engine.label)
+            raise AppError(messages.ENGINE_UNAVAILABLE, engine.label)
         return engines[engine.engine_id]
 
     async def cached(self, engine: Engine) -> Any:
@@ -73,7 +65,7 @@ class ModelStore:
         entry = await self.entry(engine)
         try:
             stored = await self.idb.read(cache_key(engine.engine_id, entry["sha256"]))
-        except object:
+        except AnyError:
             return None
         if not stored or stored.byteLength != entry["bytes"]:
             return None
@@ -95,7 +87,7 @@ class ModelStore:
             offsets.append(position)
             position += chunk["bytes"]
         if position != total:
-            raise ModelError(messages.MODEL_INTEGRITY, "manifest chunks do not add up")
+            raise AppError(messages.MODEL_INTEGRITY, "manifest chunks do not add up")
         loaded = [0]
         pending = [i for i in range(len(chunks))]
 
@@ -104,14 +96,14 @@ class ModelStore:
             url = self.base_url + "models/" + chunk["file"]
             try:
                 response = await fetch(url)
-            except object as exc:
-                raise ModelError(messages.MODEL_DOWNLOAD, str(exc))
+            except AnyError as exc:
+                raise AppError(messages.MODEL_DOWNLOAD, str(exc))
             if not response.ok:
-                raise ModelError(messages.MODEL_DOWNLOAD, chunk["file"] + ": HTTP " + str(response.status))
+                raise AppError(messages.MODEL_DOWNLOAD, chunk["file"] + ": HTTP " + str(response.status))
             data = await response.arrayBuffer()
             digest = await sha256_hex(data)
             if data.byteLength != chunk["bytes"] or digest != chunk["sha256"]:
-                raise ModelError(messages.MODEL_INTEGRITY, chunk["file"])
+                raise AppError(messages.MODEL_INTEGRITY, chunk["file"])
             model.set(__new__(Uint8Array(data)), offsets[index])
             loaded[0] += data.byteLength
             on_progress(loaded[0], total)
@@ -136,6 +128,6 @@ class ModelStore:
                 if str(key).startswith(prefix) and key != keep:
                     await self.idb.remove(key)
             await self.idb.write(keep, model.buffer)
-        except object:
+        except AnyError:
             # Storage full or unavailable: the model still runs from memory for this session.
             pass

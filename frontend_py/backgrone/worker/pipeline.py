@@ -13,7 +13,8 @@ from backgrone.core.engines import Engine
 from backgrone.core.geometry import MAX_MEGAPIXELS, fits
 from backgrone.core.mask import apply_alpha, mask_to_alpha8
 from backgrone.core.tensor import rgba_to_nchw
-from backgrone.worker.models import ModelError, ModelStore
+from backgrone.core.messages import AnyError, AppError
+from backgrone.worker.models import ModelStore
 from backgrone.worker.session import Sessions
 
 # __pragma__('skip')
@@ -31,18 +32,18 @@ def context_2d(canvas: Any) -> Any:
 async def decode(image: Any) -> Any:
     """The image as an ImageBitmap, oriented as displayed (EXIF honoured)."""
     if image.size == 0:
-        raise ModelError(messages.EMPTY_FILE, "")
+        raise AppError(messages.EMPTY_FILE, "")
     __pragma__("jsiter")
     options = {"imageOrientation": "from-image"}
     __pragma__("nojsiter")
     try:
         bitmap = await createImageBitmap(image, options)
-    except object as exc:
-        raise ModelError(messages.NOT_AN_IMAGE, str(exc))
+    except AnyError as exc:
+        raise AppError(messages.NOT_AN_IMAGE, str(exc))
     if not fits(bitmap.width, bitmap.height):
         detail = str(bitmap.width) + "x" + str(bitmap.height) + ", limit " + str(MAX_MEGAPIXELS) + " MP"
         bitmap.close()
-        raise ModelError(messages.TOO_LARGE, detail)
+        raise AppError(messages.TOO_LARGE, detail)
     return bitmap
 
 
@@ -63,7 +64,7 @@ class Pipeline:
             try:
                 await self.sessions.open(engine, model)
                 return
-            except object:
+            except AnyError:
                 # The cached copy is damaged: drop it and fetch a fresh one below.
                 await self.store.forget(engine)
 
@@ -73,8 +74,8 @@ class Pipeline:
         model = await self.store.download(engine, on_bytes)
         try:
             await self.sessions.open(engine, model)
-        except object as exc:
-            raise ModelError(messages.MODEL_LOAD, str(exc))
+        except AnyError as exc:
+            raise AppError(messages.MODEL_LOAD, str(exc))
 
     def buffers(self, side: int) -> None:
         count = side * side
@@ -116,9 +117,9 @@ class Pipeline:
         report("inference", 0, 1)
         try:
             output = await self.sessions.run(engine, self._pixels)
-        except object as exc:
+        except AnyError as exc:
             full.close()
-            raise ModelError(messages.INFERENCE, str(exc))
+            raise AppError(messages.INFERENCE, str(exc))
         timings["inference"] = performance.now() - mark
 
         mark = performance.now()

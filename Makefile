@@ -1,0 +1,44 @@
+# Backgrone: make serve | build | test | bench | models | clean
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup serve build test lint browser bench models clean
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: setup.cfg
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+build: setup
+	$(BIN)/python build/build.py
+
+serve: build
+	$(BIN)/python build/serve.py --port $(PORT)
+
+# Chromium and its driver come from Debian; installed here only when we may (root).
+browser:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	else \
+		echo "Please install Chromium and ChromeDriver: sudo apt-get install chromium chromium-driver"; exit 1; \
+	fi
+
+lint: setup
+	$(BIN)/mypy --strict frontend_py build
+	$(BIN)/ruff check frontend_py build tests
+
+test: build browser lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf build/.cache public/assets public/models public/ort .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,31 @@
+"""core/ transpiled by Transcrypt and run by Node gives exactly what CPython gives."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from support.server import ROOT
+
+DRIVER = Path(__file__).with_name("parity_driver.py")
+
+
+def test_transpiled_core_matches_cpython(tmp_path: Path) -> None:
+    transcrypt = Path(sys.executable).with_name("transcrypt")
+    log = subprocess.run(
+        [str(transcrypt), "-n", "-b", "-od", str(tmp_path), "-xp", str(ROOT / "frontend_py"), str(DRIVER)],
+        capture_output=True, text=True, check=True).stdout
+    assert "Ready" in log and "Error" not in log, log
+    node = subprocess.run(["node", str(tmp_path / "parity_driver.js")],
+                          capture_output=True, text=True, check=True).stdout
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "frontend_py")}
+    cpython = subprocess.run([sys.executable, str(DRIVER)], capture_output=True, text=True,
+                             check=True, env=env).stdout
+    ours, theirs = json.loads(node), json.loads(cpython)
+    assert ours.keys() == theirs.keys()
+    for key in theirs:
+        assert ours[key] == theirs[key], key
+    # The driver exercised something: a cutout's alpha channel and real tensors.
+    assert len(theirs["nchw"][0]) == 3 * 81 and len(theirs["apply_alpha"][0]) == 4 * 23 * 17

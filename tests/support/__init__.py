@@ -1,0 +1,1 @@
+"""Shared test machinery: the dev server, headless Chromium, photos and the native reference."""

@@ -1,0 +1,60 @@
+"""Native onnxruntime on the same model files and the same preprocessing as the browser.
+
+The model is assembled from the chunks the build staged in public/models, so the reference
+runs exactly the bytes the page downloads.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+from PIL import Image
+
+from backgrone.core.engines import OUTPUT_MINMAX, Engine, find_engine
+
+ROOT = Path(__file__).resolve().parents[2]
+MODELS = ROOT / "public" / "models"
+
+
+def model_bytes(engine_id: str) -> bytes:
+    manifest = json.loads((MODELS / "manifest.json").read_text())
+    entry = manifest["engines"][engine_id]
+    return b"".join((MODELS / chunk["file"]).read_bytes() for chunk in entry["chunks"])
+
+
+@functools.lru_cache(maxsize=2)
+def session(engine_id: str) -> ort.InferenceSession:
+    return ort.InferenceSession(model_bytes(engine_id), providers=["CPUExecutionProvider"])
+
+
+def input_tensor(image: Image.Image, engine: Engine) -> np.ndarray:
+    """RGB resized to the model's square input (antialiased bicubic, like the browser's
+    'high' resize) and normalised as p * scale + offset, NCHW float32."""
+    side = engine.input_size
+    rgb = image.convert("RGB").resize((side, side), Image.Resampling.BICUBIC)
+    pixels = np.asarray(rgb, dtype=np.float64) * engine.scale + engine.offset
+    return pixels.transpose(2, 0, 1)[None].astype(np.float32)
+
+
+def alpha(image: Image.Image, engine_id: str) -> np.ndarray:
+    """The mask at the photo's size as uint8, through bilinear upscaling."""
+    engine = find_engine(engine_id)
+    raw = session(engine_id).run([engine.output_name], {engine.input_name: input_tensor(image, engine)})[0]
+    mask = raw[0, 0].astype(np.float64)
+    if engine.output_mode == OUTPUT_MINMAX:
+        mask = (mask - mask.min()) / max(mask.max() - mask.min(), 1e-12)
+    small = np.clip(np.floor(mask * 255 + 0.5), 0, 255).astype(np.uint8)
+    return np.asarray(Image.fromarray(small).resize(image.size, Image.Resampling.BILINEAR))
+
+
+def agreement(ours: np.ndarray, native: np.ndarray) -> tuple[float, float]:
+    """(IoU of the masks thresholded at 0.5, mean absolute difference in 0..1)."""
+    a = ours >= 128
+    b = native >= 128
+    union = np.logical_or(a, b).sum()
+    iou = float(np.logical_and(a, b).sum() / union) if union else 1.0
+    mad = float(np.abs(ours.astype(np.float64) - native.astype(np.float64)).mean() / 255)
+    return iou, mad

@@ -1,0 +1,64 @@
+"""The project's own dev server (build/serve.py), started on a free loopback port per test module."""
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """A running build/serve.py; `requests()` reads what it was asked for, in order."""
+
+    def __init__(self, log: Path, root: Path | None = None, prefix: str = "/",
+                 isolate: bool = True, no_store: bool = True) -> None:
+        self.port = free_port()
+        self.log = log
+        self.prefix = prefix
+        command = [sys.executable, str(ROOT / "build" / "serve.py"), "--port", str(self.port),
+                   "--log", str(log), "--prefix", prefix,
+                   "--root", str(root or ROOT / "public")]
+        if not isolate:
+            command.append("--no-isolation")
+        if no_store:
+            command.append("--no-store")
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self._wait_listening()
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return self.origin + self.prefix
+
+    def _wait_listening(self) -> None:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        raise RuntimeError("dev server did not start")
+
+    def requests(self) -> list[str]:
+        if not self.log.exists():
+            return []
+        return [line.rstrip("\n") for line in self.log.read_text().splitlines()]
+
+    def clear_log(self) -> None:
+        self.log.write_text("")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
