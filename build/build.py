@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import fcntl
 import hashlib
 import json
 import shutil
@@ -166,6 +167,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--force", action="store_true", help="rebuild every step")
     args = parser.parse_args()
+    CACHE.mkdir(parents=True, exist_ok=True)
+    # Test runs build too: one build at a time, or Transcrypt's -b wipes what esbuild reads.
+    lock = open(CACHE / "build.lock", "w")
+    fcntl.flock(lock, fcntl.LOCK_EX)
     try:
         for entry in ("page", "worker"):
             transpile(entry, args.force)
