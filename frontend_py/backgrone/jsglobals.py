@@ -15,6 +15,10 @@ def __pragma__(*args: Any) -> None:
     pass
 
 
+def __typeof__(value: Any) -> str:  # Transcrypt's JS typeof
+    return type(value).__name__
+
+
 Array: Any = None
 Blob: Any = None
 Date: Any = None

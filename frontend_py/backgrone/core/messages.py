@@ -17,6 +17,8 @@ ENGINE_UNAVAILABLE = "engine_unavailable"
 MODEL_DOWNLOAD = "model_download"
 MODEL_INTEGRITY = "model_integrity"
 MODEL_LOAD = "model_load"
+MODEL_INVALID = "model_invalid"
+STORAGE_FULL = "storage_full"
 INFERENCE = "inference"
 WORKER_CRASHED = "worker_crashed"
 CANCELLED = "cancelled"
@@ -31,6 +33,9 @@ CATALOGUE = {
     MODEL_DOWNLOAD: "The model could not be downloaded. Check the connection and retry.",
     MODEL_INTEGRITY: "The downloaded model failed its integrity check and was discarded.",
     MODEL_LOAD: "The model could not be loaded.",
+    MODEL_INVALID: "This file is not a model this engine can run.",
+    STORAGE_FULL: "The model could not be saved on this device (storage full or blocked); "
+    + "it runs from memory for now and will be downloaded again next visit.",
     INFERENCE: "The model failed on this image.",
     WORKER_CRASHED: "The background worker stopped unexpectedly; it was restarted.",
     CANCELLED: "Cancelled.",

@@ -9,11 +9,18 @@ from typing import Any, Dict
 
 # page -> worker
 PROCESS = "process"
+# page -> worker requests, each answered by one REPLY with the same request id
+ENGINES = "engines"
+CLEAR_CACHE = "clear_cache"
+IMPORT_MODEL = "import_model"
+PRELOAD = "preload"
 # worker -> page
 PROGRESS = "progress"
 RESULT = "result"
 ERROR = "error"
 STATUS = "status"
+REPLY = "reply"
+NOTICE = "notice"
 
 # The stages of one job, in order; "download" only happens while a model is fetched.
 STAGES = ["download", "decode", "preprocess", "inference", "postprocess", "encode"]
@@ -46,6 +53,21 @@ def error(job: int, code: str, detail: str) -> Message:
 
 def status(threads: int, isolated: bool) -> Message:
     return {"kind": STATUS, "threads": threads, "isolated": isolated}
+
+
+def request(kind: str, request_id: int, engine: str, payload: Any) -> Message:
+    """A request the worker answers with reply(request_id, ...): engine and payload per kind."""
+    return {"kind": kind, "request": request_id, "engine": engine, "payload": payload}
+
+
+def reply(request_id: int, value: Any, code: str, detail: str) -> Message:
+    """The answer to a request: a value, or an error code from the message catalogue."""
+    return {"kind": REPLY, "request": request_id, "value": value, "code": code, "detail": detail}
+
+
+def notice(code: str, detail: str) -> Message:
+    """Something the user should know that is not any one job's failure (e.g. storage full)."""
+    return {"kind": NOTICE, "code": code, "detail": detail}
 
 
 def stage_fraction(stage: str, done: float, total: float) -> float:

@@ -2,6 +2,8 @@
 import * as ort from 'onnxruntime-web/wasm';
 import { get, set, del, keys } from 'idb-keyval';
 import { start } from 'transpiled/worker/backgrone.worker.loop.js';
+// The build's model manifest (bytes and sha256 per engine and chunk), baked into the bundle.
+import manifest from 'models-manifest';
 
 // ORT's threads are workers too; only the real worker runs the app.
 if (!self.name || !self.name.startsWith('em-pthread')) {
@@ -9,6 +11,7 @@ if (!self.name || !self.name.startsWith('em-pthread')) {
     ort,
     idb: { read: get, write: set, remove: del, list: keys },
     scope: self,
+    manifest,
     base: new URL('../', import.meta.url).href,
   });
 }

@@ -6,9 +6,16 @@ from backgrone.jsglobals import Error, Promise, console, __new__, __pragma__
 
 from backgrone.core import jobs, messages, protocol
 from backgrone.core.messages import AnyError
-from backgrone.core.engines import DEFAULT_ENGINE, ENGINES, find_engine
+from backgrone.core.engines import DEFAULT_ENGINE, find_engine
 from backgrone.ui.bridge import WorkerBridge
+from backgrone.ui.engine_picker import EnginePicker
 from backgrone.ui.queue_view import QueueView
+from backgrone.ui import updates
+
+
+def detach(task: Any) -> None:
+    """Let an async task run on its own; its failure is logged, never silently lost."""
+    Promise.resolve(task).catch(lambda error: console.warn("backgrone:", error))
 
 
 class App:
@@ -21,21 +28,21 @@ class App:
         # Promise callbacks of jobs started through the API: [resolve, reject].
         self.waiters: Dict[int, List[Any]] = {}
         self.status: Any = None
+        self.models_changed = False
         self.view = QueueView(doc, doc.querySelector("[data-queue]"), doc.querySelector("[data-live]"))
-        self.engine_select = doc.querySelector("[data-engine]")
-        self.fill_engines()
         self.ready_callbacks: List[Any] = []
         self.ready = __new__(Promise(lambda resolve, reject: self.ready_callbacks.append(resolve)))
         self.bridge = WorkerBridge(host.workerUrl, self.on_worker_message, self.on_worker_crash)
+        self.engines = EnginePicker(doc, doc.querySelector("[data-engine-picker]"), self.bridge, self.preload)
         self.bind_inputs()
 
-    def fill_engines(self) -> None:
-        for engine in ENGINES:
-            option = self.document.createElement("option")
-            option.value = engine.engine_id
-            option.textContent = engine.label + " \u2014 " + engine.summary
-            option.selected = engine.engine_id == DEFAULT_ENGINE
-            self.engine_select.appendChild(option)
+    def preload(self, engine_id: str) -> None:
+        """Open a cached engine's session now, so the next photo does not wait for it."""
+        self.bridge.request(protocol.PRELOAD, engine_id, None).catch(lambda error: None)
+
+    async def start_engines(self) -> None:
+        await self.engines.refresh()
+        self.preload(self.engines.current())
 
     def bind_inputs(self) -> None:
         doc = self.document
@@ -64,7 +71,7 @@ class App:
     def take_files(self, files: Any, picker: Any) -> None:
         for i in range(files.length):
             image = files[i]
-            self.add(image, image.js_name or "pasted-image", self.engine_select.value)
+            self.add(image, image.js_name or "pasted-image", self.engines.current())
         if picker:
             picker.value = ""
 
@@ -89,12 +96,21 @@ class App:
             for resolve in self.ready_callbacks:
                 resolve(True)
             self.ready_callbacks = []
+            detach(self.start_engines())
+            return
+        if kind == protocol.NOTICE:
+            text = messages.message_for(message["code"], message["detail"])
+            console.warn("backgrone:", text)
+            self.engines.say(text)
+            self.view.announce(text)
             return
         job = self.queue.find(message["job"])
         if job is None:
             return
         if kind == protocol.PROGRESS:
             job.stage = message["stage"]
+            if job.stage == "download":
+                self.models_changed = True
             job.progress = protocol.stage_fraction(job.stage, message["done"], message["total"])
             detail = ""
             if job.stage == "download":
@@ -107,6 +123,10 @@ class App:
             total = message["timings"]["total"]
             self.view.done(job, message["png"], message["width"], message["height"], total)
             self.settle(job.job_id, message, "")
+            if self.models_changed:
+                # A model was just downloaded and saved: the picker shows it as cached now.
+                self.models_changed = False
+                detach(self.engines.refresh())
         elif kind == protocol.ERROR:
             self.fail(job, messages.message_for(message["code"], message["detail"]))
 
@@ -139,6 +159,12 @@ class App:
         if job is not None:
             self.fail(job, messages.message_for(messages.WORKER_CRASHED, detail))
 
+    async def clear_cache(self) -> int:
+        """window.backgrone.clearCache(): delete every saved model; resolves to how many."""
+        removed: int = await self.bridge.request(protocol.CLEAR_CACHE, "", None)
+        await self.engines.refresh()
+        return removed
+
     def remove_background(self, image: Any, options: Any) -> Any:
         """window.backgrone.removeBackground(blob, {engine}) -> Promise of {png, width, height, timings}."""
         engine_id = options.engine if options and options.engine else DEFAULT_ENGINE
@@ -162,6 +188,10 @@ def start(host: Any) -> None:
         "ready": app.ready,
         "removeBackground": app.remove_background,
         "status": lambda: app.status,
+        "engines": lambda: app.bridge.request(protocol.ENGINES, "", None),
+        "clearCache": app.clear_cache,
     }
     __pragma__("nojsiter")
     host.window.backgrone = api
+    # Offline copy, isolation, new versions; a reload must not lose photos in the queue.
+    updates.start(host.window, lambda: len(app.queue.jobs) > 0)

@@ -1,13 +1,13 @@
-"""The worker's message loop: takes jobs from the page, runs them one at a time, reports back."""
+"""The worker's message loop: takes jobs and requests from the page, runs them one at a time."""
 # __pragma__('skip')
 from typing import Any
-from backgrone.jsglobals import Promise, console, crossOriginIsolated
+from backgrone.jsglobals import Promise, Uint8Array, console, crossOriginIsolated, __new__
 # __pragma__('noskip')
 
 from backgrone.core import messages, protocol
-from backgrone.core.engines import find_engine
+from backgrone.core.engines import Engine, find_engine
 from backgrone.core.messages import AnyError, AppError
-from backgrone.worker.models import ModelStore
+from backgrone.worker.models import SOURCE_USER, ModelStore, sha256_hex
 from backgrone.worker.pipeline import Pipeline
 from backgrone.worker.session import Sessions, configure
 
@@ -16,19 +16,77 @@ class WorkerLoop:
     def __init__(self, host: Any) -> None:
         self.scope = host.scope
         threads = configure(host.ort, host.base + "ort/")
-        self.pipeline = Pipeline(ModelStore(host.base, host.idb), Sessions(host.ort))
-        # Jobs chain on this promise so that they run strictly one after another.
+        self.store = ModelStore(host.base, host.idb, host.manifest)
+        self.sessions = Sessions(host.ort)
+        self.pipeline = Pipeline(self.store, self.sessions)
+        # Jobs and cache changes chain on this promise so that they run strictly in order.
         self.tail = Promise.resolve()
+        self.told_cache_failure = False
         self.post(protocol.status(threads, bool(crossOriginIsolated)))
 
     def post(self, message: protocol.Message) -> None:
         self.scope.postMessage(message)
 
+    def then(self, step: Any) -> None:
+        self.tail = self.tail.then(step)
+
     def on_message(self, event: Any) -> None:
         message = event.data
-        if message["kind"] == protocol.PROCESS:
+        kind = message["kind"]
+        if kind == protocol.PROCESS:
             job = message["job"]
-            self.tail = self.tail.then(lambda: self.process(job, message["engine"], message["image"]))
+            self.then(lambda: self.process(job, message["engine"], message["image"]))
+        elif kind == protocol.ENGINES:
+            # Read-only, so it need not wait behind a running job.
+            Promise.resolve(self.answer(message, self.store.describe))
+        elif kind == protocol.CLEAR_CACHE:
+            self.then(lambda: self.answer(message, self.store.clear))
+        elif kind == protocol.IMPORT_MODEL:
+            self.then(lambda: self.answer(message, lambda: self.import_model(message)))
+        elif kind == protocol.PRELOAD:
+            self.then(lambda: self.answer(message, lambda: self.preload(message["engine"])))
+
+    async def answer(self, message: Any, work: Any) -> None:
+        request = message["request"]
+        try:
+            value = await work()
+        except AnyError as exc:
+            code = exc.code if isinstance(exc, AppError) else messages.INTERNAL
+            console.warn("backgrone request", message["kind"], code, exc)
+            self.post(protocol.reply(request, None, code, str(exc)))
+            return
+        self.post(protocol.reply(request, value, "", ""))
+
+    async def preload(self, engine_id: str) -> bool:
+        """Open a cached engine's session ahead of the first job; never downloads."""
+        engine = find_engine(engine_id)
+        if self.sessions.current(engine) or not await self.store.cached_record(engine):
+            return False
+        await self.pipeline.ensure_session(engine, lambda stage, done, total: None, {})
+        return True
+
+    async def import_model(self, message: Any) -> Any:
+        """Validate a user's .onnx file for an engine, cache it, and keep its session open."""
+        engine: Engine = find_engine(message["engine"])
+        if self.store.entry(engine):
+            raise AppError(messages.MODEL_INVALID, engine.label + " is bundled with this site")
+        model = __new__(Uint8Array(await message["payload"].arrayBuffer()))
+        try:
+            await self.sessions.open(engine, model)
+        except AnyError as exc:
+            raise AppError(messages.MODEL_INVALID, str(exc))
+        problem = self.sessions.validate(engine)
+        if problem:
+            await self.sessions.close()
+            raise AppError(messages.MODEL_INVALID, problem)
+        await self.store.store(engine, await sha256_hex(model), SOURCE_USER, model)
+        self.tell_cache_failure()
+        return await self.store.describe()
+
+    def tell_cache_failure(self) -> None:
+        if self.store.cache_failure and not self.told_cache_failure:
+            self.told_cache_failure = True
+            self.post(protocol.notice(messages.STORAGE_FULL, self.store.cache_failure))
 
     async def process(self, job: int, engine_id: str, image: Any) -> None:
         def report(stage: str, done: float, total: float) -> None:
@@ -46,6 +104,8 @@ class WorkerLoop:
             console.error("backgrone job", job, code, exc)
             self.post(protocol.error(job, code, str(exc)))
             return
+        finally:
+            self.tell_cache_failure()
         self.post(protocol.result(job, fields["png"], fields["width"], fields["height"], fields["timings"]))
 
 

@@ -56,26 +56,36 @@ class Pipeline:
         self._pixels: Any = None
         self._alpha: Any = None
 
-    async def ensure_session(self, engine: Engine, report: ReportFn) -> None:
+    async def ensure_session(self, engine: Engine, report: ReportFn, timings: Dict[str, float]) -> None:
+        """Open the engine's session: from IndexedDB when cached, else downloaded (and cached).
+
+        Records the IndexedDB read and session creation in `timings` (ms).
+        """
         if self.sessions.current(engine):
             return
+        mark = performance.now()
         model = await self.store.cached(engine)
+        timings["cache_read"] = performance.now() - mark
         if model:
+            mark = performance.now()
             try:
                 await self.sessions.open(engine, model)
+                timings["session"] = performance.now() - mark
                 return
             except AnyError:
-                # The cached copy is damaged: drop it and fetch a fresh one below.
+                # The cached copy is damaged (it passed the size check): drop it, fetch anew.
                 await self.store.forget(engine)
 
         def on_bytes(done: float, total: float) -> None:
             report("download", done, total)
 
         model = await self.store.download(engine, on_bytes)
+        mark = performance.now()
         try:
             await self.sessions.open(engine, model)
         except AnyError as exc:
             raise AppError(messages.MODEL_LOAD, str(exc))
+        timings["session"] = performance.now() - mark
 
     def buffers(self, side: int) -> None:
         count = side * side
@@ -86,8 +96,9 @@ class Pipeline:
     async def run(self, engine: Engine, image: Any, report: ReportFn) -> Dict[str, Any]:
         """Process one image; returns the fields of a protocol result."""
         began = performance.now()
-        await self.ensure_session(engine, report)
-        timings: Dict[str, float] = {"model": performance.now() - began}
+        timings: Dict[str, float] = {}
+        await self.ensure_session(engine, report, timings)
+        timings["model"] = performance.now() - began
         side = engine.input_size
         self.buffers(side)
 

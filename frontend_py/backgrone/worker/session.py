@@ -1,7 +1,7 @@
 """onnxruntime-web: thread set-up, one live session, and a run that asks for the mask only."""
 # __pragma__('skip')
 from typing import Any
-from backgrone.jsglobals import crossOriginIsolated, navigator, __new__
+from backgrone.jsglobals import crossOriginIsolated, navigator, __new__, __typeof__
 # __pragma__('noskip')
 
 from backgrone.core.engines import Engine
@@ -42,6 +42,26 @@ class Sessions:
         self.session = await self.ort.InferenceSession.create(model, options)
         self.engine_id = engine.engine_id
         return self.session
+
+    def validate(self, engine: Engine) -> str:
+        """Why the open session cannot serve `engine` (wrong names or input shape), or ""."""
+        session = self.session
+        if session.inputNames.indexOf(engine.input_name) < 0:
+            return "no input named '" + engine.input_name + "'"
+        if session.outputNames.indexOf(engine.output_name) < 0:
+            return "no output named '" + engine.output_name + "'"
+        expected = [1, 3, engine.input_size, engine.input_size]
+        for meta in session.inputMetadata or []:
+            if meta.js_name == engine.input_name and meta.shape:
+                shape = meta.shape
+                if shape.length != 4:
+                    return "input has " + str(shape.length) + " dimensions, expected 4"
+                for axis in range(4):
+                    # Symbolic dimensions (strings) accept any size.
+                    if __typeof__(shape[axis]) == "number" and shape[axis] != expected[axis]:
+                        return "input shape is not [1, 3, " + str(engine.input_size) + ", " + \
+                            str(engine.input_size) + "]"
+        return ""
 
     async def close(self) -> None:
         if self.session:
