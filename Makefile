@@ -21,6 +21,10 @@ node_modules/.installed: package.json package-lock.json
 build: setup
 	$(BIN)/python build/build.py
 
+# Fetches RMBG-1.4 (Balanced) where the network allows, records its sha256, and rebuilds.
+models: setup
+	$(BIN)/python build/build.py --fetch-models
+
 serve: build
 	$(BIN)/python build/serve.py --port $(PORT)
 

@@ -15,6 +15,8 @@ import os
 import shutil
 import subprocess
 import sys
+import urllib.request
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -26,6 +28,9 @@ PUBLIC = ROOT / "public"
 NODE_MODULES = ROOT / "node_modules"
 BIN = Path(sys.executable).parent
 MANIFEST = PUBLIC / "models" / "manifest.json"
+# Weights fetched by `make models` (git-ignored), and their recorded sha256 (committed).
+MODEL_CACHE = ROOT / "models" / "cache"
+SOURCES = ROOT / "models" / "sources.json"
 
 sys.path.insert(0, str(SOURCE))
 from backgrone.core.engines import ENGINES, WEIGHTS_PACKAGE, Engine  # noqa: E402
@@ -134,20 +139,36 @@ def package_chunks(engine: Engine) -> list[Path]:
     return [dist / chunk["hash"] for chunk in resources[engine.source_key]["chunks"]]
 
 
-def stage_model(engine: Engine) -> dict[str, object]:
-    """Copy the model's chunks into public/models/<engine>/, named by their sha256."""
+def package_pieces(engine: Engine) -> Iterator[bytes]:
+    """The weights package's chunks, each checked against the sha256 that names it."""
+    for path in package_chunks(engine):
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != path.name:
+            raise BuildError(engine.engine_id + ": chunk " + path.name + " is damaged")
+        yield data
+
+
+def file_pieces(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as model:
+        while piece := model.read(CHUNK_BYTES):
+            yield piece
+
+
+def stage_model(engine: Engine, pieces: Iterable[bytes]) -> dict[str, object]:
+    """Write the model's chunks into public/models/<engine>/, each named by its sha256."""
     whole = hashlib.sha256()
     chunks = []
     total = 0
-    for path in package_chunks(engine):
-        data = path.read_bytes()
+    for data in pieces:
+        if len(data) > CHUNK_BYTES:
+            raise BuildError(engine.engine_id + ": a chunk is over " + str(CHUNK_BYTES) + " bytes")
         digest = hashlib.sha256(data).hexdigest()
-        if digest != path.name or len(data) > CHUNK_BYTES:
-            raise BuildError(engine.engine_id + ": chunk " + path.name + " is damaged or too big")
         whole.update(data)
         total += len(data)
         target = PUBLIC / "models" / engine.engine_id / (digest + ".bin")
-        copy_if_changed(path, target)
+        if not target.exists() or target.stat().st_size != len(data):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         chunks.append({"file": engine.engine_id + "/" + target.name, "bytes": len(data), "sha256": digest})
     if engine.size_bytes and total != engine.size_bytes:
         raise BuildError(
@@ -156,13 +177,62 @@ def stage_model(engine: Engine) -> dict[str, object]:
     return {"bytes": total, "sha256": whole.hexdigest(), "chunks": chunks}
 
 
+def fetched_path(engine: Engine) -> Path:
+    return MODEL_CACHE / (engine.engine_id + ".onnx")
+
+
+def recorded_sources() -> dict[str, dict[str, object]]:
+    return json.loads(SOURCES.read_text()) if SOURCES.exists() else {}
+
+
+def fetch_models() -> None:
+    """`make models`: download the weights no registry carries (RMBG-1.4) and record their
+    sha256 in models/sources.json; where the network does not allow it, say so and go on."""
+    recorded = recorded_sources()
+    for engine in ENGINES:
+        if engine.source == WEIGHTS_PACKAGE or fetched_path(engine).exists():
+            continue
+        target = fetched_path(engine)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".part")
+        digest = hashlib.sha256()
+        try:
+            with urllib.request.urlopen(engine.source, timeout=60) as response, partial.open("wb") as out:
+                while piece := response.read(1 << 20):
+                    digest.update(piece)
+                    out.write(piece)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            print(f"models: cannot fetch {engine.label} ({engine.source}): {exc}")
+            print(f"models: {engine.label} stays not bundled; users can pick their own .onnx file in the app")
+            continue
+        expected = recorded.get(engine.engine_id, {}).get("sha256")
+        if expected and expected != digest.hexdigest():
+            partial.unlink()
+            raise BuildError(f"{engine.label}: sha256 {digest.hexdigest()} differs from the recorded {expected}")
+        partial.rename(target)
+        recorded[engine.engine_id] = {"url": engine.source, "sha256": digest.hexdigest(),
+                                      "bytes": target.stat().st_size, "licence": engine.licence}
+        SOURCES.write_text(json.dumps(recorded, indent=1, sort_keys=True) + "\n")
+        print(f"models: {engine.label}: {target.stat().st_size} bytes, sha256 {digest.hexdigest()}")
+
+
 def stage_models() -> None:
     staged: dict[str, object] = {}
+    recorded = recorded_sources()
     for engine in ENGINES:
         if engine.source == WEIGHTS_PACKAGE:
-            staged[engine.engine_id] = stage_model(engine)
-        else:
-            print("build: " + engine.engine_id + " is not bundled (no local copy of its weights)")
+            staged[engine.engine_id] = stage_model(engine, package_pieces(engine))
+            continue
+        local = fetched_path(engine)
+        if not local.exists():
+            print("build: " + engine.label + " is not bundled (run `make models` where the network allows)")
+            continue
+        entry = stage_model(engine, file_pieces(local))
+        expected = recorded.get(engine.engine_id, {}).get("sha256")
+        if expected and entry["sha256"] != expected:
+            raise BuildError(engine.label + ": " + str(local) + " does not match models/sources.json")
+        staged[engine.engine_id] = entry
     text = json.dumps({"engines": staged}, indent=1, sort_keys=True) + "\n"
     if not MANIFEST.exists() or MANIFEST.read_text() != text:
         MANIFEST.write_text(text)
@@ -323,12 +393,16 @@ def write_headers(site: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--force", action="store_true", help="rebuild every step")
+    parser.add_argument("--fetch-models", action="store_true",
+                        help="first download the weights no package carries (make models)")
     args = parser.parse_args()
     CACHE.mkdir(parents=True, exist_ok=True)
     # Test runs build too: one build at a time, or Transcrypt's -b wipes what esbuild reads.
     lock = open(CACHE / "build.lock", "w")
     fcntl.flock(lock, fcntl.LOCK_EX)
     try:
+        if args.fetch_models:
+            fetch_models()
         stage_ort()
         # Models first: the worker bundle embeds their manifest.
         stage_models()
