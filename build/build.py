@@ -209,7 +209,7 @@ def fetch_models() -> None:
         expected = recorded.get(engine.engine_id, {}).get("sha256")
         if expected and expected != digest.hexdigest():
             partial.unlink()
-            raise BuildError(f"{engine.label}: sha256 {digest.hexdigest()} differs from the recorded {expected}")
+            raise BuildError(f"{engine.label}: sha256 {digest.hexdigest()} is not the recorded {expected}")
         partial.rename(target)
         recorded[engine.engine_id] = {"url": engine.source, "sha256": digest.hexdigest(),
                                       "bytes": target.stat().st_size, "licence": engine.licence}
