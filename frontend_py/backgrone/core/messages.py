@@ -11,6 +11,9 @@ AnyError = BaseException
 
 EMPTY_FILE = "empty_file"
 NOT_AN_IMAGE = "not_an_image"
+DAMAGED_IMAGE = "damaged_image"
+HEIC_UNSUPPORTED = "heic_unsupported"
+SVG_REFUSED = "svg_refused"
 TOO_LARGE = "too_large"
 UNKNOWN_ENGINE = "unknown_engine"
 ENGINE_UNAVAILABLE = "engine_unavailable"
@@ -27,6 +30,10 @@ INTERNAL = "internal"
 CATALOGUE = {
     EMPTY_FILE: "This file is empty.",
     NOT_AN_IMAGE: "This file is not an image the browser can read (JPEG, PNG, WebP, AVIF, GIF, BMP).",
+    DAMAGED_IMAGE: "This image file is damaged or incomplete (an unfinished download?).",
+    HEIC_UNSUPPORTED: "This browser cannot decode HEIC/HEIF photos. Export the photo as JPEG "
+    + "(on iPhone: Settings > Camera > Formats > Most Compatible) and drop it again.",
+    SVG_REFUSED: "SVG is a vector drawing, not a photo: export it as PNG first.",
     TOO_LARGE: "This image is too large to process in the browser.",
     UNKNOWN_ENGINE: "There is no engine with this name.",
     ENGINE_UNAVAILABLE: "This engine's model is not bundled with this site.",

@@ -3,12 +3,13 @@ postprocess, encode. The arithmetic lives in core/; this module moves pixels bet
 # __pragma__('skip')
 from typing import Any, Callable, Dict
 from backgrone.jsglobals import (
-    Float32Array, OffscreenCanvas, Uint8ClampedArray, createImageBitmap, performance,
+    Float32Array, OffscreenCanvas, Uint8Array, Uint8ClampedArray, createImageBitmap, performance,
     __new__, __pragma__,
 )
 # __pragma__('noskip')
+import math
 
-from backgrone.core import messages
+from backgrone.core import messages, sniff
 from backgrone.core.engines import Engine
 from backgrone.core.geometry import MAX_MEGAPIXELS, fits
 from backgrone.core.mask import apply_alpha, mask_to_alpha8
@@ -29,22 +30,51 @@ def context_2d(canvas: Any) -> Any:
     return canvas.getContext("2d", options)
 
 
+def refusal(kind: str) -> str:
+    """The catalogue code for a file the header already tells us not to decode, or ""."""
+    if kind == sniff.EMPTY:
+        return messages.EMPTY_FILE
+    if kind == sniff.SVG:
+        return messages.SVG_REFUSED
+    if kind == sniff.PDF or kind == sniff.ZIP or kind == sniff.UNKNOWN:
+        return messages.NOT_AN_IMAGE
+    return ""
+
+
 async def decode(image: Any) -> Any:
-    """The image as an ImageBitmap, oriented as displayed (EXIF honoured)."""
-    if image.size == 0:
-        raise AppError(messages.EMPTY_FILE, "")
+    """The image as an ImageBitmap, oriented as displayed (EXIF honoured).
+
+    The header is read first, so that a document, an archive or an image over the size limit is
+    refused with a precise message before the browser spends memory decoding it.
+    """
+    header = __new__(Uint8Array(await image.slice(0, sniff.HEADER_BYTES).arrayBuffer()))
+    found = sniff.sniff(header, header.length)
+    refused = refusal(found.kind)
+    if refused:
+        raise AppError(refused, "" if found.kind == sniff.EMPTY else "detected: " + found.kind)
+    if found.width > 0 and found.height > 0 and not fits(found.width, found.height):
+        raise AppError(messages.TOO_LARGE, size_detail(found.width, found.height))
     __pragma__("jsiter")
     options = {"imageOrientation": "from-image"}
     __pragma__("nojsiter")
     try:
         bitmap = await createImageBitmap(image, options)
     except AnyError as exc:
-        raise AppError(messages.NOT_AN_IMAGE, str(exc))
+        if found.kind == sniff.HEIC:
+            raise AppError(messages.HEIC_UNSUPPORTED, str(exc))
+        # The header said image, the decoder disagreed: a truncated or damaged file.
+        raise AppError(messages.DAMAGED_IMAGE, found.kind + ": " + str(exc))
     if not fits(bitmap.width, bitmap.height):
-        detail = str(bitmap.width) + "x" + str(bitmap.height) + ", limit " + str(MAX_MEGAPIXELS) + " MP"
+        detail = size_detail(bitmap.width, bitmap.height)
         bitmap.close()
         raise AppError(messages.TOO_LARGE, detail)
     return bitmap
+
+
+def size_detail(width: int, height: int) -> str:
+    megapixels = math.floor(width * height / 100000 + 0.5) / 10
+    return str(width) + "\u00d7" + str(height) + " = " + str(megapixels) + " MP; the limit is " + \
+        str(MAX_MEGAPIXELS) + " MP"
 
 
 class Pipeline:
