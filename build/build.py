@@ -1,4 +1,5 @@
-"""The build driver: transpile (Transcrypt) -> bundle (esbuild) -> stage ORT and models.
+"""The build driver: transpile (Transcrypt) -> bundle (esbuild) -> stage ORT and models
+-> the offline shell (icons, the service worker stamped with the build's files, _headers).
 
 Each step is skipped when its outputs are newer than its inputs, so a second build with
 nothing changed takes about a second. Usage: python build/build.py [--force]
@@ -33,7 +34,9 @@ MODEL_CACHE = ROOT / "models" / "cache"
 SOURCES = ROOT / "models" / "sources.json"
 
 sys.path.insert(0, str(SOURCE))
+sys.path.insert(0, str(ROOT / "build"))
 from backgrone.core.engines import ENGINES, WEIGHTS_PACKAGE, Engine  # noqa: E402
+from policy import HEADER_POLICY  # noqa: E402
 
 # Static hosts cap file sizes (Cloudflare Pages: 25 MiB); 4 MiB also keeps progress smooth.
 CHUNK_BYTES = 4 * 1024 * 1024
@@ -286,7 +289,8 @@ def draw_icon(pixels: int, shape: str) -> bytes:
         return (side * (0.5 + (x - 0.5) * shrink), side * (0.5 + (y - 0.5) * shrink))
 
     draw.ellipse(at(0.35, 0.24) + at(0.65, 0.54), fill=THEME_RGB)
-    draw.ellipse(at(0.2, 0.6) + at(0.8, 1.2), fill=THEME_RGB)
+    # Shoulders run off the bottom edge, in every shape.
+    draw.ellipse(at(0.18, 0.6) + at(0.82, 1.5), fill=THEME_RGB)
     mask = Image.new("L", (side, side), 255)
     if shape == "rounded":
         mask = Image.new("L", (side, side), 0)
@@ -304,6 +308,7 @@ def write_icons(site: Path, force: bool) -> None:
         return
     for name, (pixels, shape) in ICONS.items():
         write_if_changed(site / "icons" / name, draw_icon(pixels, shape))
+        (site / "icons" / name).touch()  # drawn from this build.py: skip until it changes again
 
 
 def bundle_service_worker(force: bool) -> None:
@@ -363,9 +368,11 @@ def write_service_worker(site: Path) -> str:
     if code.count(SW_PLACEHOLDER) != 1:
         raise BuildError(str(SW_BUNDLE) + " has no build placeholder")
     build = shell_build(site, code.encode())
-    write_if_changed(site / "sw.js", code.replace(SW_PLACEHOLDER, json.dumps(build, separators=(",", ":"))).encode())
+    stamp = json.dumps(build, separators=(",", ":"))
+    write_if_changed(site / "sw.js", code.replace(SW_PLACEHOLDER, stamp).encode())
     source_map = json.loads(SW_BUNDLE.with_name("sw.js.map").read_text())
-    source_map["sources"] = [os.path.relpath(SW_BUNDLE.parent / source, site) for source in source_map["sources"]]
+    sources = source_map["sources"]
+    source_map["sources"] = [os.path.relpath(SW_BUNDLE.parent / source, site) for source in sources]
     write_if_changed(site / "sw.js.map", json.dumps(source_map).encode())
     return str(build["version"])
 
@@ -381,12 +388,20 @@ def write_headers(site: Path) -> None:
         "  Cross-Origin-Embedder-Policy: require-corp",
         "  Cross-Origin-Resource-Policy: same-origin",
         "  X-Content-Type-Options: nosniff",
+        "  Content-Security-Policy: " + HEADER_POLICY,
         "",
     ]
     for engine in ENGINES:
         lines += ["/models/" + engine.engine_id + "/*", "  Cache-Control: " + IMMUTABLE, ""]
-    for path in ["", "sw.js"] + shell_files(site):
-        lines += ["/" + path, "  Cache-Control: " + REVALIDATE, ""]
+    # One rule per folder (Cloudflare Pages allows 100 rules), but models/ holds the chunks.
+    revalidated = ["/", "/sw.js"]
+    for path in shell_files(site):
+        folder = path.split("/")[0]
+        rule = "/" + folder + "/*" if "/" in path and folder != "models" else "/" + path
+        if rule not in revalidated:
+            revalidated.append(rule)
+    for rule in revalidated:
+        lines += [rule, "  Cache-Control: " + REVALIDATE, ""]
     write_if_changed(site / "_headers", "\n".join(lines).encode())
 
 

@@ -20,7 +20,7 @@ class Server:
     """A running build/serve.py; `requests()` reads what it was asked for, in order."""
 
     def __init__(self, log: Path, root: Path | None = None, prefix: str = "/",
-                 isolate: bool = True, no_store: bool = True) -> None:
+                 isolate: bool = True, no_store: bool = True, drops: tuple[str, ...] = ()) -> None:
         self.port = free_port()
         self.log = log
         self.prefix = prefix
@@ -31,6 +31,8 @@ class Server:
             command.append("--no-isolation")
         if no_store:
             command.append("--no-store")
+        for rule in drops:  # "path text:count": cut those responses off midway
+            command += ["--drop", rule]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self._wait_listening()
 

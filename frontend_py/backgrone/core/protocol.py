@@ -14,6 +14,9 @@ ENGINES = "engines"
 CLEAR_CACHE = "clear_cache"
 IMPORT_MODEL = "import_model"
 PRELOAD = "preload"
+# page -> worker: fault injection for tests; the worker throws an uncaught error, as it would
+# on a real crash, so the page's recovery path runs for real.
+CRASH = "crash"
 # worker -> page
 PROGRESS = "progress"
 RESULT = "result"

@@ -1,7 +1,7 @@
 """The page: file picker, drop and paste, the queue, and window.backgrone for automation."""
 # __pragma__('skip')
 from typing import Any, Dict, List
-from backgrone.jsglobals import Error, Promise, console, __new__, __pragma__
+from backgrone.jsglobals import URL, Error, Promise, console, __new__, __pragma__
 # __pragma__('noskip')
 
 from backgrone.core import jobs, messages, protocol
@@ -10,6 +10,13 @@ from backgrone.core.engines import DEFAULT_ENGINE, find_engine
 from backgrone.ui.bridge import WorkerBridge
 from backgrone.ui.engine_picker import EnginePicker
 from backgrone.ui.queue_view import QueueView
+from backgrone.ui.inputs import Inputs
+from backgrone.ui.longtasks import LongTasks
+from backgrone.ui.export_client import ExportClient
+from backgrone.ui.downloads import ZIP_NAME, Downloads, Result
+from backgrone.ui.output_panel import OutputPanel
+from backgrone.ui.viewer import Viewer
+from backgrone.core.output import OutputSettings
 from backgrone.ui import updates
 
 
@@ -34,7 +41,19 @@ class App:
         self.ready = __new__(Promise(lambda resolve, reject: self.ready_callbacks.append(resolve)))
         self.bridge = WorkerBridge(host.workerUrl, self.on_worker_message, self.on_worker_crash)
         self.engines = EnginePicker(doc, doc.querySelector("[data-engine-picker]"), self.bridge, self.preload)
-        self.bind_inputs()
+        self.long_tasks = LongTasks()
+        self.settings = OutputSettings()
+        exporter = ExportClient(host.workerUrl)
+        self.downloads = Downloads(exporter, self.settings, self.view.set_link)
+        self.output = OutputPanel(doc, doc.querySelector("[data-output]"), self.settings, self.output_changed)
+        self.viewer = Viewer(doc, self.window, doc.querySelector("[data-viewer]"), exporter,
+                             lambda job_id: self.downloads.changed(), self.view.announce)
+        self.view.bind(self.act)
+        self.summary = doc.querySelector("[data-queue-summary]")
+        doc.querySelector("[data-download-all]").addEventListener("click", lambda event: self.save_zip())
+        clear = doc.querySelector("[data-clear-finished]")
+        clear.addEventListener("click", lambda event: self.clear_finished())
+        Inputs(doc, doc.querySelector("[data-images]"), self.take_files)
 
     def preload(self, engine_id: str) -> None:
         """Open a cached engine's session now, so the next photo does not wait for it."""
@@ -44,36 +63,12 @@ class App:
         await self.engines.refresh()
         self.preload(self.engines.current())
 
-    def bind_inputs(self) -> None:
-        doc = self.document
-        picker = doc.querySelector("input[type=file]")
-        picker.addEventListener("change", lambda event: self.take_files(picker.files, picker))
-        zone = doc.querySelector("[data-dropzone]")
-
-        def over(event: Any) -> None:
-            event.preventDefault()
-            zone.classList.add("dragging")
-
-        def leave(event: Any) -> None:
-            zone.classList.remove("dragging")
-
-        def drop(event: Any) -> None:
-            event.preventDefault()
-            zone.classList.remove("dragging")
-            self.take_files(event.dataTransfer.files, None)
-
-        # The whole page is a drop target: a user should not have to aim.
-        doc.addEventListener("dragover", over)
-        doc.addEventListener("dragleave", leave)
-        doc.addEventListener("drop", drop)
-        doc.addEventListener("paste", lambda event: self.take_files(event.clipboardData.files, None))
-
-    def take_files(self, files: Any, picker: Any) -> None:
-        for i in range(files.length):
-            image = files[i]
-            self.add(image, image.js_name or "pasted-image", self.engines.current())
-        if picker:
-            picker.value = ""
+    def take_files(self, files: List[Any]) -> None:
+        engine_id = self.engines.current()
+        for image in files:
+            self.add(image, image.js_name or "pasted-image", engine_id)
+        if len(files) > 1:
+            self.view.announce(str(len(files)) + " images added to the queue")
 
     def add(self, image: Any, file_name: str, engine_id: str) -> jobs.Job:
         job = self.queue.add(file_name, engine_id)
@@ -84,6 +79,8 @@ class App:
 
     def pump(self) -> None:
         job = self.queue.start_next()
+        self.long_tasks.set_busy(job is not None)
+        self.show_summary()
         if job is None:
             return
         self.view.update(job, "")
@@ -105,8 +102,8 @@ class App:
             self.view.announce(text)
             return
         job = self.queue.find(message["job"])
-        if job is None:
-            return
+        if job is None or job.state != jobs.RUNNING:
+            return  # a job cancelled or removed meanwhile
         if kind == protocol.PROGRESS:
             job.stage = message["stage"]
             if job.stage == "download":
@@ -122,6 +119,10 @@ class App:
             job.progress = 1.0
             total = message["timings"]["total"]
             self.view.done(job, message["png"], message["width"], message["height"], total)
+            result = Result(job.job_id, job.file_name, self.images[job.job_id], message["png"],
+                            message["width"], message["height"])
+            link = self.view.item(job).querySelector("a[download]")
+            self.downloads.add(result, link.href)
             self.settle(job.job_id, message, "")
             if self.models_changed:
                 # A model was just downloaded and saved: the picker shows it as cached now.
@@ -138,7 +139,7 @@ class App:
         self.settle(job.job_id, None, text)
 
     def settle(self, job_id: int, message: Any, error: str) -> None:
-        del self.images[job_id]
+        # The photo stays in self.images: retry, the brush and exports read it again.
         if job_id in self.waiters:
             resolve, reject = self.waiters[job_id]
             del self.waiters[job_id]
@@ -158,6 +159,98 @@ class App:
         job = self.queue.running()
         if job is not None:
             self.fail(job, messages.message_for(messages.WORKER_CRASHED, detail))
+
+    # --- what the user does to jobs ---------------------------------------------------------
+
+    def act(self, action: str, job_id: int, event: Any) -> None:
+        if action == "cancel":
+            self.cancel(job_id)
+        elif action == "retry":
+            self.retry(job_id)
+        elif action == "remove":
+            self.remove(job_id)
+        elif action == "view":
+            result = self.downloads.find(job_id)
+            if result is not None:
+                opener = event.target.closest("[data-job]").querySelector("[data-action=view]")
+                self.viewer.open(result, opener)
+        elif action == "download":
+            self.download(job_id, event)
+
+    def cancel(self, job_id: int) -> None:
+        was = self.queue.cancel(job_id)
+        if not was:
+            return
+        job = self.queue.find(job_id)
+        if was == jobs.RUNNING:
+            # An ORT run cannot be interrupted: end the worker; a fresh one reloads the model
+            # from IndexedDB for the next job.
+            self.bridge.restart("cancelled")
+        if job is not None:
+            self.view.cancelled(job)
+        self.settle(job_id, None, messages.message_for(messages.CANCELLED, ""))
+
+    def retry(self, job_id: int) -> None:
+        job = self.queue.find(job_id)
+        if job is None or not self.queue.retry(job_id):
+            return
+        self.view.requeued(job)
+        self.pump()
+
+    def remove(self, job_id: int) -> None:
+        self.cancel(job_id)
+        if not self.queue.remove(job_id):
+            return
+        if self.viewer.showing(job_id):
+            self.viewer.close()
+        self.downloads.forget(job_id)
+        if job_id in self.images:
+            del self.images[job_id]
+        self.view.forget(job_id)
+        self.show_summary()
+
+    def clear_finished(self) -> None:
+        for job_id in self.queue.finished_ids():
+            self.remove(job_id)
+        self.view.announce("Finished images cleared")
+
+    def download(self, job_id: int, event: Any) -> None:
+        """A download still being remade is saved as soon as it is ready."""
+        link = event.target.closest("a")
+        if link.dataset.ready == "true":
+            return
+        event.preventDefault()
+        self.view.announce("Preparing the download\u2026")
+        detach(self.downloads.latest(job_id).then(lambda blob: link.click()))
+
+    def output_changed(self) -> None:
+        self.viewer.set_backdrop(self.settings, self.output.image_url)
+        self.downloads.background_image = self.output.image
+        self.downloads.changed()
+
+    def show_summary(self) -> None:
+        self.summary.textContent = self.queue.summary()
+
+    async def save_zip(self) -> Any:
+        """Every result in one zip, built in the export worker; saved through a link."""
+        if len(self.downloads.order) == 0:
+            self.view.announce("Nothing to download yet")
+            return None
+        button = self.document.querySelector("[data-download-all]")
+        button.disabled = True
+        self.view.announce("Building the zip\u2026")
+        try:
+            blob = await self.downloads.zip_all([job.job_id for job in self.queue.jobs])
+        finally:
+            button.disabled = False
+        link = self.document.querySelector("[data-zip-link]")
+        if link.href:
+            URL.revokeObjectURL(link.href)
+        link.href = URL.createObjectURL(blob)
+        link.download = ZIP_NAME
+        link.click()
+        self.view.announce("Zip of " + str(len(self.downloads.order)) + " images ready")
+        return blob
 
     async def clear_cache(self) -> int:
         """window.backgrone.clearCache(): delete every saved model; resolves to how many."""
@@ -190,6 +283,11 @@ def start(host: Any) -> None:
         "status": lambda: app.status,
         "engines": lambda: app.bridge.request(protocol.ENGINES, "", None),
         "clearCache": app.clear_cache,
+        "longTasks": lambda: app.long_tasks.report(),
+        "downloadAll": app.save_zip,
+        "setBackgroundImage": lambda blob: app.output.set_image(blob),
+        # Fault injection for the tests: the worker throws as if it had crashed.
+        "crashWorker": lambda: app.bridge.send({"kind": protocol.CRASH}),
     }
     __pragma__("nojsiter")
     host.window.backgrone = api

@@ -45,6 +45,8 @@ class WorkerLoop:
             self.then(lambda: self.answer(message, lambda: self.import_model(message)))
         elif kind == protocol.PRELOAD:
             self.then(lambda: self.answer(message, lambda: self.preload(message["engine"])))
+        elif kind == protocol.CRASH:
+            raise AppError(messages.WORKER_CRASHED, "crash requested by the page")
 
     async def answer(self, message: Any, work: Any) -> None:
         request = message["request"]

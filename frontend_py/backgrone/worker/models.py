@@ -4,7 +4,7 @@ The build bakes the model manifest (per engine: bytes, sha256, chunks) into the 
 so a cached model loads with no request at all, and a new build brings its new versions along.
 """
 # __pragma__('skip')
-from typing import Any, Callable, List
+from typing import Any, Callable, Dict, List
 from backgrone.jsglobals import Promise, Uint8Array, crypto, fetch, setTimeout, __new__
 # __pragma__('noskip')
 
@@ -44,6 +44,17 @@ def sleep(millis: float) -> Any:
     return __new__(Promise(lambda resolve, reject: setTimeout(resolve, millis)))
 
 
+class DownloadState:
+    """A model download in progress: its buffer and which chunks are already verified in it."""
+
+    def __init__(self, model: Any, count: int) -> None:
+        self.model = model
+        self.verified: List[bool] = []
+        for _ in range(count):
+            self.verified.append(False)
+        self.loaded = 0
+
+
 class ModelStore:
     """The one place that knows where model files live and how they are cached.
 
@@ -57,6 +68,7 @@ class ModelStore:
         self.bundled = manifest["engines"]
         # Set when IndexedDB refused a model (quota): the user is told once per session.
         self.cache_failure = ""
+        self.partial: Dict[str, DownloadState] = {}
 
     def entry(self, engine: Engine) -> Any:
         """The manifest entry of a bundled engine, or None."""
@@ -163,7 +175,6 @@ class ModelStore:
             raise AppError(messages.ENGINE_UNAVAILABLE, engine.label)
         chunks: List[Any] = entry["chunks"]
         total = entry["bytes"]
-        model = __new__(Uint8Array(total))
         offsets: List[int] = []
         position = 0
         for chunk in chunks:
@@ -171,21 +182,37 @@ class ModelStore:
             position += chunk["bytes"]
         if position != total:
             raise AppError(messages.MODEL_INTEGRITY, "manifest chunks do not add up")
-        loaded = [0]
-        pending = [i for i in range(len(chunks))]
+        # Chunks verified by an earlier, interrupted attempt are kept and not fetched again.
+        key = cache_key(engine.engine_id, entry["sha256"])
+        if key not in self.partial:
+            self.partial[key] = DownloadState(__new__(Uint8Array(total)), len(chunks))
+        state = self.partial[key]
+        model = state.model
+        pending = [i for i in range(len(chunks)) if not state.verified[i]]
+        on_progress(state.loaded, total)
+
+        stopped = [False]
 
         async def drain() -> None:
-            while len(pending) > 0:
+            # After one lane fails the others stop taking chunks, so that a retry that starts
+            # while their last fetches finish never works on the same chunk twice.
+            while len(pending) > 0 and not stopped[0]:
                 index = pending.pop(0)
-                data = await self.fetch_chunk(chunks[index])
+                try:
+                    data = await self.fetch_chunk(chunks[index])
+                except AnyError as exc:
+                    stopped[0] = True
+                    raise exc
                 model.set(__new__(Uint8Array(data)), offsets[index])
-                loaded[0] += data.byteLength
-                on_progress(loaded[0], total)
+                state.verified[index] = True
+                state.loaded += data.byteLength
+                on_progress(state.loaded, total)
 
         lanes = []
-        for _ in range(min(PARALLEL_FETCHES, len(chunks))):
+        for _ in range(min(PARALLEL_FETCHES, len(pending))):
             lanes.append(drain())
         await Promise.all(lanes)
+        del self.partial[key]
         # Whole-file hash: the chunks were each right, but so must be their order.
         if await sha256_hex(model) != entry["sha256"]:
             raise AppError(messages.MODEL_INTEGRITY, engine.label)
