@@ -129,12 +129,25 @@ class Pipeline:
         timings: Dict[str, float] = {}
         await self.ensure_session(engine, report, timings)
         timings["model"] = performance.now() - began
-        side = engine.input_size
-        self.buffers(side)
+        self.buffers(engine.input_size)
 
         mark = performance.now()
         report("decode", 0, 1)
         full = await decode(image)
+        width = full.width
+        height = full.height
+        try:
+            png = await self.cut_out(engine, full, report, timings, mark)
+        finally:
+            # Bitmaps hold decoded pixels outside the JS heap: release them whatever happened.
+            full.close()
+        timings["total"] = performance.now() - began
+        return {"png": png, "width": width, "height": height, "timings": timings}
+
+    async def cut_out(self, engine: Engine, full: Any, report: ReportFn, timings: Dict[str, float],
+                      mark: float) -> Any:
+        """From the decoded bitmap to the PNG blob: the stages after decode, each timed."""
+        side = engine.input_size
         width = full.width
         height = full.height
         __pragma__("jsiter")
@@ -159,7 +172,6 @@ class Pipeline:
         try:
             output = await self.sessions.run(engine, self._pixels)
         except AnyError as exc:
-            full.close()
             raise AppError(messages.INFERENCE, str(exc))
         timings["inference"] = performance.now() - mark
 
@@ -169,7 +181,6 @@ class Pipeline:
         canvas = __new__(OffscreenCanvas(width, height))
         context = context_2d(canvas)
         context.drawImage(full, 0, 0)
-        full.close()
         pixels = context.getImageData(0, 0, width, height)
         apply_alpha(self._alpha, side, side, pixels.data, width, height)
         context.putImageData(pixels, 0, 0)
@@ -182,5 +193,4 @@ class Pipeline:
         __pragma__("nojsiter")
         png = await canvas.convertToBlob(png_options)
         timings["encode"] = performance.now() - mark
-        timings["total"] = performance.now() - began
-        return {"png": png, "width": width, "height": height, "timings": timings}
+        return png
