@@ -29,6 +29,7 @@ JSON: Any = None
 Math: Any = None
 Object: Any = None
 OffscreenCanvas: Any = None
+PerformanceObserver: Any = None
 Promise: Any = None
 Uint8Array: Any = None
 Uint8ClampedArray: Any = None

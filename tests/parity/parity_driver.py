@@ -35,6 +35,7 @@ from backgrone.core.engines import ENGINES, OUTPUT_CLAMP, OUTPUT_MINMAX, find_en
 from backgrone.core.geometry import bilinear_axis, fits  # noqa: E402
 from backgrone.core.mask import apply_alpha, mask_to_alpha8  # noqa: E402
 from backgrone.core.tensor import rgba_to_nchw  # noqa: E402
+from backgrone.core import brush, output, sniff  # noqa: E402
 
 
 class Random:
@@ -130,7 +131,111 @@ def main() -> None:
     except ValueError as exc:
         report["unknown_engine"] = str(exc)
     report["fits"] = [fits(10000, 10000), fits(10001, 10000), fits(0, 5)]
+    queue_section(report)
+    output_section(report)
+    brush_section(report, rng)
+    sniff_section(report)
     dump(report)
+
+
+def queue_section(report: Any) -> None:
+    """Cancel, retry and remove: the order jobs run in and what each state looks like."""
+    queue = jobs.JobQueue()
+    for name in ["a.jpg", "b.png", "c.webp", "d"]:
+        queue.add(name, "lightweight")
+    trace: List[Any] = []
+    trace.append(queue.cancel(2))
+    first = queue.start_next()
+    trace.append(first.job_id if first is not None else -1)
+    trace.append(queue.cancel(1))
+    trace.append(queue.retry(2))
+    trace.append(queue.retry(3))
+    trace.append(queue.remove(4))
+    order = []
+    job = queue.start_next()
+    while job is not None:
+        order.append(job.job_id)
+        job.move(jobs.DONE if job.job_id != 3 else jobs.FAILED)
+        job = queue.start_next()
+    trace.append(order)
+    trace.append(queue.retry(1))
+    trace.append(queue.cancel(1))
+    trace.append([[j.job_id, j.state, j.attempts] for j in queue.jobs])
+    trace.append(queue.summary())
+    trace.append(queue.counts())
+    report["queue"] = trace
+
+
+def output_section(report: Any) -> None:
+    names = [output.output_name(n, e) for n in ["a.jpeg", "dir/b.png", ".x", "c"] for e in ["png", "jpg"]]
+    doubled = []
+    for _ in range(2):
+        doubled.extend(names)
+    report["output_names"] = output.unique_names(doubled)
+    report["cover"] = [output.cover_rect(s[0], s[1], s[2], s[3])
+                       for s in [[400, 200, 100, 100], [200, 400, 100, 100], [1000, 10, 10, 1000],
+                                 [4000, 3000, 1920, 1080], [7, 5, 5, 7]]]
+    report["colors"] = [output.parse_color(c) for c in ["#00ff00", "#A0b1C2"]]
+    settings = output.OutputSettings()
+    states = []
+    for fmt in ["png", "webp", "jpeg"]:
+        settings.format_id = fmt
+        quality = settings.encode_quality() * 100
+        states.append([settings.effective_background(), settings.untouched(), quality])
+    report["settings"] = states
+
+
+def brush_section(report: Any, rng: Random) -> None:
+    width = 23
+    height = 17
+    alpha = clamped_bytes(width * height)
+    for i in range(width * height):
+        alpha[i] = rng.next_int(256)
+    edits = brush.EditHistory(alpha, width, height, clamped_bytes)
+    rects = []
+    for stroke in range(3):
+        x = rng.next_int(width)
+        y = rng.next_int(height)
+        mode = brush.ERASE if stroke != 1 else brush.RESTORE
+        for point in brush.stroke_points(x, y, x + 6.3, y + 2.7, 1.5):
+            rects.append(edits.dab(point[0], point[1], 3.5, 0.35, mode))
+        edits.end_stroke()
+    states = [as_list(edits.alpha, width * height)]
+    rects.append(edits.undo())
+    states.append(as_list(edits.alpha, width * height))
+    rects.append(edits.redo())
+    states.append(as_list(edits.alpha, width * height))
+    report["brush"] = [rects, states, edits.version,
+                       [brush.dab_weight(d / 4, 3.0, 0.3) for d in range(14)]]
+
+
+def bytes_of(text: str) -> Any:
+    data = clamped_bytes(len(text))
+    for i in range(len(text)):
+        data[i] = ord(text[i])
+    return data
+
+
+def sniff_section(report: Any) -> None:
+    """Format and size from headers, including cut-short ones."""
+    headers = [
+        "\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+        + "\xff\xc0\x00\x11\x08\x01\xe0\x02\x80\x03\x01\x22\x00\x02\x11\x01\x03\x11\x01",
+        "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x0f\xa0\x00\x00\x0b\xb8\x08\x06\x00\x00\x00",
+        "GIF89a\x10\x27\x01\x00\x00\x00",
+        "BM\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x05\x00\x00\x00\xfb\xff\xff\xff",
+        "RIFF\x00\x00\x00\x00WEBPVP8X\x0a\x00\x00\x00\x10\x00\x00\x00\xff\x0f\x00\x01\x00\x00",
+        "RIFF\x00\x00\x00\x00WEBPVP8L\x00\x00\x00\x00\x2f\xff\xff\xff\xff\x00\x00\x00\x00",
+        "\x00\x00\x00\x18ftypheic", "%PDF-1.4", "PK\x03\x04", "<?xml?><SVG width='1'>", "plain text", "",
+    ]
+    found = []
+    for header in headers:
+        for cut in [len(header), 12]:
+            data = bytes_of(header)
+            count = cut if cut < len(header) else len(header)
+            result = sniff.sniff(data, count)
+            found.append([result.kind, result.width, result.height])
+    report["sniff"] = found
 
 
 main()

@@ -40,6 +40,15 @@ class WorkerBridge:
         self.spawn()
         self.on_crash(detail)
 
+    def restart(self, detail: str) -> None:
+        """End the worker now (an ORT run cannot be interrupted) and start a fresh one;
+        its late messages are dropped, its open requests rejected."""
+        self.worker.onmessage = None
+        self.worker.onerror = None
+        self.worker.terminate()
+        self.reject_pending(detail)
+        self.spawn()
+
     def send(self, message: protocol.Message) -> None:
         self.worker.postMessage(message)
 

@@ -1,0 +1,195 @@
+"""What a download looks like: formats, background, file names, and the export worker's messages."""
+# __pragma__('skip')
+from typing import Any, Dict, List
+# __pragma__('noskip')
+import math
+
+BG_TRANSPARENT = "transparent"
+BG_COLOR = "color"
+BG_IMAGE = "image"
+BACKGROUNDS = [BG_TRANSPARENT, BG_COLOR, BG_IMAGE]
+
+DEFAULT_COLOR = "#ffffff"
+DEFAULT_QUALITY = 0.9
+
+
+class OutputFormat:
+    """One file format a result can be saved as."""
+
+    def __init__(self, format_id: str, label: str, mime: str, extension: str,
+                 alpha: bool, lossy: bool) -> None:
+        self.format_id = format_id
+        self.label = label
+        self.mime = mime
+        self.extension = extension
+        # False: the format has no transparency, so a background colour is always painted.
+        self.alpha = alpha
+        # True: the format takes a quality (WebP may still be asked for losslessly).
+        self.lossy = lossy
+
+
+FORMATS = [
+    OutputFormat("png", "PNG (lossless)", "image/png", "png", True, False),
+    OutputFormat("webp", "WebP", "image/webp", "webp", True, True),
+    OutputFormat("jpeg", "JPEG", "image/jpeg", "jpg", False, True),
+]
+DEFAULT_FORMAT = "png"
+
+
+def find_format(format_id: str) -> OutputFormat:
+    for fmt in FORMATS:
+        if fmt.format_id == format_id:
+            return fmt
+    raise ValueError("unknown output format " + format_id)
+
+
+def parse_color(text: str) -> List[int]:
+    """'#rrggbb' -> [r, g, b]; ValueError for anything else."""
+    digits = "0123456789abcdef"
+    value = text.lower()
+    if len(value) != 7 or value[0] != "#":
+        raise ValueError("not a #rrggbb colour: " + text)
+    channels = []
+    for i in range(3):
+        high = digits.find(value[1 + 2 * i])
+        low = digits.find(value[2 + 2 * i])
+        if high < 0 or low < 0:
+            raise ValueError("not a #rrggbb colour: " + text)
+        channels.append(high * 16 + low)
+    return channels
+
+
+class OutputSettings:
+    """The user's choices for every download; `key()` changes whenever the bytes would."""
+
+    def __init__(self) -> None:
+        self.background = BG_TRANSPARENT
+        self.color = DEFAULT_COLOR
+        self.format_id = DEFAULT_FORMAT
+        self.quality = DEFAULT_QUALITY
+        self.lossless = True
+        # Bumped whenever the user picks another background image.
+        self.image_version = 0
+
+    def output_format(self) -> OutputFormat:
+        return find_format(self.format_id)
+
+    def effective_background(self) -> str:
+        """A format without alpha gets the colour instead of transparency."""
+        if self.background == BG_TRANSPARENT and not self.output_format().alpha:
+            return BG_COLOR
+        return self.background
+
+    def encode_quality(self) -> float:
+        """The quality handed to the encoder; -1 when the format takes none.
+
+        Chromium encodes WebP losslessly at quality 1.0, so lossy WebP stays just below it.
+        """
+        fmt = self.output_format()
+        if not fmt.lossy:
+            return -1.0
+        if fmt.format_id == "webp" and self.lossless:
+            return 1.0
+        quality = self.quality
+        if quality < 0.01:
+            quality = 0.01
+        if quality > 0.99:
+            quality = 0.99
+        return quality
+
+    def untouched(self) -> bool:
+        """True when the worker's own lossless PNG is already the download."""
+        return self.format_id == "png" and self.effective_background() == BG_TRANSPARENT
+
+    def key(self) -> str:
+        background = self.effective_background()
+        parts = [self.format_id, background, str(self.encode_quality())]
+        if background == BG_COLOR:
+            parts.append(self.color)
+        if background == BG_IMAGE:
+            parts.append(str(self.image_version))
+        return "|".join(parts)
+
+
+def output_name(file_name: str, extension: str) -> str:
+    """photo.jpg -> photo-nobg.<extension>; a name without an extension keeps all of itself."""
+    slash = max(file_name.rfind("/"), file_name.rfind("\\"))
+    base = file_name[slash + 1:]
+    dot = base.rfind(".")
+    stem = base[:dot] if dot > 0 else base
+    return (stem or "image") + "-nobg." + extension
+
+
+def unique_names(names: List[str]) -> List[str]:
+    """The same names in order, a repeated one numbered: a.png, a.png -> a.png, a-2.png."""
+    seen: Dict[str, int] = {}
+    taken: Dict[str, bool] = {}
+    for name in names:
+        taken[name] = True
+    out = []
+    for name in names:
+        if name not in seen:
+            seen[name] = 1
+            out.append(name)
+            continue
+        dot = name.rfind(".")
+        stem = name[:dot] if dot > 0 else name
+        ext = name[dot:] if dot > 0 else ""
+        count = seen[name]
+        candidate = name
+        while candidate in taken:
+            count += 1
+            candidate = stem + "-" + str(count) + ext
+        seen[name] = count
+        taken[candidate] = True
+        out.append(candidate)
+    return out
+
+
+def cover_rect(src_width: int, src_height: int, dst_width: int, dst_height: int) -> List[int]:
+    """[x, y, w, h] of the centred part of a source image that covers the destination at its
+    aspect ratio (CSS background-size: cover), in whole source pixels."""
+    if src_width * dst_height > dst_width * src_height:
+        w = math.floor(src_height * dst_width / dst_height + 0.5)
+        if w < 1:
+            w = 1
+        return [math.floor((src_width - w) / 2), 0, w, src_height]
+    h = math.floor(src_width * dst_height / dst_width + 0.5)
+    if h < 1:
+        h = 1
+    return [0, math.floor((src_height - h) / 2), src_width, h]
+
+
+# Messages between the page and the export worker (worker/exporter.py).
+ALPHA = "alpha"  # page -> worker: the alpha channel of a cutout, for the brush
+EXPORT = "export"  # page -> worker: compose and encode one download
+ZIP = "zip"  # page -> worker: one zip of many files
+REPLY = "reply"  # worker -> page: the answer to one request
+
+# __pragma__('skip')
+Message = Dict[str, Any]  # a type alias: mypy only
+# __pragma__('noskip')
+
+
+def alpha_request(request_id: int, cutout: Any) -> Message:
+    return {"kind": ALPHA, "request": request_id, "cutout": cutout}
+
+
+def export_request(request_id: int, photo: Any, cutout: Any, alpha: Any,
+                   settings: OutputSettings, image: Any) -> Message:
+    """`alpha` is the edited alpha (width x height bytes) or None for the cutout as it is;
+    `image` the background image's Blob, or None."""
+    fmt = settings.output_format()
+    return {
+        "kind": EXPORT, "request": request_id, "photo": photo, "cutout": cutout, "alpha": alpha,
+        "mime": fmt.mime, "quality": settings.encode_quality(),
+        "background": settings.effective_background(), "color": settings.color, "image": image,
+    }
+
+
+def zip_request(request_id: int, names: List[str], blobs: List[Any]) -> Message:
+    return {"kind": ZIP, "request": request_id, "names": names, "blobs": blobs}
+
+
+def reply(request_id: int, value: Any, error: str) -> Message:
+    return {"kind": REPLY, "request": request_id, "value": value, "error": error}

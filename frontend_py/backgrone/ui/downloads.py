@@ -1,0 +1,187 @@
+"""Each finished job's result and its download: kept in step with the output settings and the
+brush edits (made by the export worker), one at a time, and all of them as one zip."""
+# __pragma__('skip')
+from typing import Any, Callable, Dict, List, Optional
+from backgrone.jsglobals import Promise, URL, console, __new__
+# __pragma__('noskip')
+
+from backgrone.core.brush import EditHistory
+from backgrone.core.output import OutputSettings, output_name, unique_names
+from backgrone.core.messages import AnyError
+from backgrone.ui.export_client import ExportClient
+
+ZIP_NAME = "backgrone-cutouts.zip"
+
+# __pragma__('skip')
+LinkFn = Callable[[int, str, str, bool], None]  # set_link(job_id, url, name, ready): mypy only
+# __pragma__('noskip')
+
+
+class Result:
+    """What one finished job produced, and what the user has done to it since."""
+
+    def __init__(self, job_id: int, file_name: str, photo: Any, png: Any, width: int, height: int) -> None:
+        self.job_id = job_id
+        self.file_name = file_name
+        self.photo = photo
+        self.png = png
+        self.width = width
+        self.height = height
+        self.edits: Optional[EditHistory] = None
+        # The brush's mask canvas (alpha = edits.alpha), kept so that reopening is instant.
+        self.mask: Any = None
+        # The current download: its Blob, object URL, and the key it was made for.
+        self.blob = png
+        self.url = ""
+        # The object URL of the worker's PNG (the job's preview): never revoked while shown.
+        self.png_url = ""
+        self.key = ""
+        self.waiters: List[Any] = []
+
+    def edit_version(self) -> int:
+        return self.edits.version if self.edits is not None else 0
+
+
+class Downloads:
+    def __init__(self, exporter: ExportClient, settings: OutputSettings, set_link: LinkFn) -> None:
+        self.exporter = exporter
+        self.settings = settings
+        self.set_link = set_link
+        self.results: Dict[int, Result] = {}
+        self.order: List[int] = []
+        # The picked background image (a Blob), or None.
+        self.background_image: Any = None
+        self.busy = False
+
+    def add(self, result: Result, url: str) -> None:
+        self.results[result.job_id] = result
+        self.order.append(result.job_id)
+        result.url = url
+        result.png_url = url
+        result.key = self.key_for(result)
+        if not self.current(result):
+            self.set_link(result.job_id, "", self.name_for(result), False)
+            self.refresh()
+
+    def find(self, job_id: int) -> Optional[Result]:
+        return self.results[job_id] if job_id in self.results else None
+
+    def forget(self, job_id: int) -> None:
+        if job_id not in self.results:
+            return
+        result = self.results[job_id]
+        del self.results[job_id]
+        self.order.remove(job_id)
+        self.drop_url(result)
+
+    def drop_url(self, result: Result) -> None:
+        if result.url and result.url != result.png_url:
+            URL.revokeObjectURL(result.url)
+        result.url = ""
+
+    def key_for(self, result: Result) -> str:
+        return self.settings.key() + "#" + str(result.edit_version())
+
+    def name_for(self, result: Result) -> str:
+        return output_name(result.file_name, self.settings.output_format().extension)
+
+    def untouched(self, result: Result) -> bool:
+        return self.settings.untouched() and result.edit_version() == 0
+
+    def current(self, result: Result) -> bool:
+        return result.key == self.key_for(result)
+
+    def changed(self) -> None:
+        """Settings or an edit changed: mark stale downloads and remake them in the background."""
+        for job_id in self.order:
+            result = self.results[job_id]
+            if not self.current(result):
+                self.set_link(job_id, "", self.name_for(result), False)
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        Promise.resolve(self.catch_up()).then(self.idle, self.idle)
+
+    def idle(self, value: Any) -> None:
+        self.busy = False
+        # Something may have changed while the last one was being made.
+        for job_id in self.order:
+            if not self.current(self.results[job_id]):
+                self.refresh()
+                return
+
+    async def catch_up(self) -> None:
+        """Remake every stale download, oldest job first, one at a time."""
+        for job_id in list(self.order):
+            if job_id not in self.results:
+                continue
+            result = self.results[job_id]
+            if self.current(result):
+                continue
+            await self.remake(result)
+
+    async def remake(self, result: Result) -> None:
+        key = self.key_for(result)
+        name = self.name_for(result)
+        if self.untouched(result):
+            blob = result.png
+            url = result.png_url
+        else:
+            alpha = result.edits.alpha if result.edits is not None and result.edits.version else None
+            try:
+                blob = await self.exporter.export(result.photo, result.png, alpha, self.settings,
+                                                  self.background_image)
+            except AnyError as exc:
+                console.error("backgrone: export failed", result.file_name, exc)
+                # Not retried until something changes again: a failing export must not loop.
+                result.key = key
+                self.settle(result, exc)
+                return
+            url = ""
+        if result.job_id not in self.results:
+            return
+        self.drop_url(result)
+        result.blob = blob
+        result.url = url or URL.createObjectURL(blob)
+        result.key = key
+        # Settings may have moved on meanwhile: only a current download is marked ready.
+        self.set_link(result.job_id, result.url, name, self.current(result))
+        self.settle(result, None)
+
+    def settle(self, result: Result, error: Any) -> None:
+        waiters = result.waiters
+        result.waiters = []
+        for callbacks in waiters:
+            if error:
+                callbacks[1](error)
+            else:
+                callbacks[0](result.blob)
+
+    def latest(self, job_id: int) -> Any:
+        """Promise of the job's current download Blob, waiting for it if it is being remade."""
+        result = self.results[job_id]
+        if self.current(result):
+            return Promise.resolve(result.blob)
+
+        def executor(resolve: Any, reject: Any) -> None:
+            result.waiters.append([resolve, reject])
+            self.refresh()
+
+        return __new__(Promise(executor))
+
+    async def zip_all(self, job_ids: List[int]) -> Any:
+        """One zip of the current downloads of these jobs (those with a result), in this order,
+        under unique names."""
+        names: List[str] = []
+        blobs: List[Any] = []
+        for job_id in job_ids:
+            if job_id not in self.results:
+                continue
+            result = self.results[job_id]
+            blob = await self.latest(job_id)
+            names.append(self.name_for(result))
+            blobs.append(blob)
+        return await self.exporter.zip(unique_names(names), blobs)

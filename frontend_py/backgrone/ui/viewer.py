@@ -1,0 +1,222 @@
+"""The result view: the cutout over a checkerboard (or the chosen background), a before/after
+compare slider (pointer, touch, keys), fit-to-screen and 100 % zoom, and the touch-up brush."""
+# __pragma__('skip')
+from typing import Any, Callable
+from backgrone.jsglobals import Promise, URL, console
+# __pragma__('noskip')
+import math
+
+from backgrone.core.output import BG_COLOR, BG_IMAGE, OutputSettings
+from backgrone.ui.downloads import Result
+from backgrone.ui.export_client import ExportClient
+from backgrone.ui.touchup import TouchUp
+
+FIT = "fit"
+ACTUAL = "actual"
+
+# __pragma__('skip')
+AnnounceFn = Callable[[str], None]  # a type alias: mypy only
+EditedFn = Callable[[int], None]
+# __pragma__('noskip')
+
+
+def log_failure(error: Any) -> None:
+    console.error("backgrone viewer:", error)
+
+
+class Viewer:
+    def __init__(self, document: Any, window: Any, root: Any, exporter: ExportClient,
+                 on_edit: EditedFn, announce: AnnounceFn) -> None:
+        self.document = document
+        self.window = window
+        self.root = root
+        self.announce = announce
+        self.on_edit = on_edit
+        self.result: Any = None
+        self.zoom = FIT
+        self.split = 50.0
+        self.before_url = ""
+        self.return_focus: Any = None
+        self.title = root.querySelector("[data-viewer-title]")
+        self.stage = root.querySelector("[data-stage]")
+        self.compare = root.querySelector("[data-compare]")
+        self.backdrop = root.querySelector("[data-backdrop]")
+        self.before = root.querySelector("[data-before]")
+        self.divider = root.querySelector("[data-divider]")
+        self.canvas = root.querySelector("[data-canvas]")
+        self.brush_toggle = root.querySelector("[data-brush-toggle]")
+        self.brush_controls = root.querySelector("[data-brush-controls]")
+        cursor = root.querySelector("[data-cursor]")
+        self.touchup = TouchUp(document, self.brush_controls, self.canvas, cursor, exporter,
+                               self.edited, announce)
+        zooms = root.querySelectorAll("[data-zoom]")
+        for i in range(zooms.length):
+            button = zooms[i]
+            button.addEventListener("click", self.zoom_clicked)
+        root.querySelector("[data-viewer-close]").addEventListener("click", lambda event: self.close())
+        self.brush_toggle.addEventListener("click", lambda event: self.toggle_brush())
+        self.divider.addEventListener("pointerdown", self.divider_down)
+        self.divider.addEventListener("pointermove", self.divider_move)
+        self.divider.addEventListener("keydown", self.divider_key)
+        root.addEventListener("keydown", self.shortcut)
+        window.addEventListener("resize", lambda event: self.layout())
+
+    def edited(self) -> None:
+        if self.result:
+            self.on_edit(self.result.job_id)
+
+    # --- open and close -------------------------------------------------------------------------
+
+    def open(self, result: Result, opener: Any) -> None:
+        if self.result and self.result.job_id == result.job_id and not self.root.hidden:
+            self.title.focus()
+            return
+        self.release()
+        self.result = result
+        self.return_focus = opener
+        self.root.hidden = False
+        self.root.dataset.showing = str(result.job_id)
+        self.title.textContent = result.file_name
+        self.before_url = URL.createObjectURL(result.photo)
+        self.before.src = self.before_url
+        self.before.alt = "Original " + result.file_name
+        self.set_brush(False)
+        self.set_split(50.0)
+        self.set_zoom(FIT)
+        self.root.scrollIntoView()
+        self.title.focus()
+        self.announce("Showing " + result.file_name)
+        Promise.resolve(self.touchup.show(result)).catch(log_failure)
+
+    def release(self) -> None:
+        self.touchup.close()
+        if self.before_url:
+            URL.revokeObjectURL(self.before_url)
+            self.before_url = ""
+
+    def close(self) -> None:
+        if self.root.hidden:
+            return
+        self.release()
+        self.result = None
+        self.root.hidden = True
+        if self.return_focus and self.return_focus.isConnected:
+            self.return_focus.focus()
+
+    def showing(self, job_id: int) -> bool:
+        return bool(self.result and self.result.job_id == job_id and not self.root.hidden)
+
+    # --- backdrop -------------------------------------------------------------------------------
+
+    def set_backdrop(self, settings: OutputSettings, image_url: str) -> None:
+        """Preview the download's background behind the cutout."""
+        background = settings.effective_background()
+        style = self.backdrop.style
+        self.backdrop.classList.toggle("checkerboard", background != BG_COLOR and background != BG_IMAGE)
+        style.backgroundColor = settings.color if background == BG_COLOR else ""
+        style.backgroundImage = "url(" + image_url + ")" if background == BG_IMAGE and image_url else ""
+
+    # --- zoom -----------------------------------------------------------------------------------
+
+    def zoom_clicked(self, event: Any) -> None:
+        self.set_zoom(event.currentTarget.dataset.zoom)
+
+    def set_zoom(self, zoom: str) -> None:
+        self.zoom = zoom
+        buttons = self.root.querySelectorAll("[data-zoom]")
+        for i in range(buttons.length):
+            buttons[i].setAttribute("aria-pressed", "true" if buttons[i].dataset.zoom == zoom else "false")
+        self.root.dataset.zoom = zoom
+        self.layout()
+
+    def layout(self) -> None:
+        if not self.result or self.root.hidden:
+            return
+        width = self.result.width
+        height = self.result.height
+        scale = 1.0
+        if self.zoom == FIT:
+            room_w = max(100, self.stage.clientWidth - 2)
+            room_h = max(100, self.window.innerHeight * 0.7)
+            scale = min(1.0, room_w / width, room_h / height)
+        self.compare.style.width = str(math.floor(width * scale)) + "px"
+        self.compare.style.height = str(math.floor(height * scale)) + "px"
+
+    # --- compare slider -------------------------------------------------------------------------
+
+    def set_split(self, percent: float) -> None:
+        split = min(100.0, max(0.0, percent))
+        self.split = split
+        rounded = math.floor(split + 0.5)
+        self.before.style.clipPath = "inset(0 " + str(100 - split) + "% 0 0)"
+        self.divider.style.left = str(split) + "%"
+        self.divider.setAttribute("aria-valuenow", str(rounded))
+        self.divider.setAttribute("aria-valuetext", str(rounded) + "% original, "
+                                  + str(100 - rounded) + "% cutout")
+
+    def divider_down(self, event: Any) -> None:
+        event.preventDefault()
+        self.divider.setPointerCapture(event.pointerId)
+        self.divider.focus()
+        self.divider_move(event)
+
+    def divider_move(self, event: Any) -> None:
+        if not self.divider.hasPointerCapture(event.pointerId):
+            return
+        box = self.compare.getBoundingClientRect()
+        self.set_split((event.clientX - box.left) / box.width * 100)
+
+    def divider_key(self, event: Any) -> None:
+        key = event.key
+        step = 10 if event.shiftKey else 2
+        if key == "ArrowLeft" or key == "ArrowDown":
+            self.set_split(self.split - step)
+        elif key == "ArrowRight" or key == "ArrowUp":
+            self.set_split(self.split + step)
+        elif key == "PageDown":
+            self.set_split(self.split - 25)
+        elif key == "PageUp":
+            self.set_split(self.split + 25)
+        elif key == "Home":
+            self.set_split(0)
+        elif key == "End":
+            self.set_split(100)
+        else:
+            return
+        event.preventDefault()
+
+    # --- brush ----------------------------------------------------------------------------------
+
+    def toggle_brush(self) -> None:
+        self.set_brush(self.brush_toggle.getAttribute("aria-pressed") != "true")
+
+    def set_brush(self, on: bool) -> None:
+        self.brush_toggle.setAttribute("aria-pressed", "true" if on else "false")
+        self.brush_controls.hidden = not on
+        self.root.dataset.brush = "on" if on else "off"
+        if on:
+            # The whole cutout in view while painting.
+            self.set_split(0)
+            self.canvas.tabIndex = 0
+            Promise.resolve(self.touchup.activate()).catch(log_failure)
+            self.announce("Touch-up on: drag to paint, or focus the image and use the arrow keys "
+                          + "and Space. E erases, R restores.")
+        else:
+            self.canvas.tabIndex = -1
+            self.touchup.deactivate()
+
+    def shortcut(self, event: Any) -> None:
+        tag = event.target.tagName
+        if event.key == "Escape":
+            event.preventDefault()
+            self.close()
+            return
+        if not (event.ctrlKey or event.metaKey) or tag == "INPUT" and event.target.js_type == "text":
+            return
+        key = event.key.lower()
+        if key == "z" and not event.shiftKey:
+            event.preventDefault()
+            self.touchup.undo()
+        elif key == "y" or key == "z" and event.shiftKey:
+            event.preventDefault()
+            self.touchup.redo()

@@ -1,0 +1,364 @@
+"""The queue, the result view, downloads and the brush, driven as a user would in Chromium.
+
+One browser for the module; the tests run in order and build on each other's queue (the zip
+test zips what the earlier tests made). The Lightweight engine and 256x256 crops keep every
+inference cheap; what is checked is the interface, not the model.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import zipfile
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image
+from selenium import webdriver
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select, WebDriverWait
+from skimage import data as samples
+
+from support.browser import fetch_bytes, run_async, wait_for_jobs
+from support.server import ROOT
+
+pytestmark = pytest.mark.e2e
+
+ENGINE = "lightweight"
+TIMEOUT = 300
+
+
+def crop(array: np.ndarray, left: int, top: int, size: int = 256) -> Image.Image:
+    image = Image.fromarray(array)
+    return image.convert("RGB").crop((left, top, left + size, top + size))
+
+
+def photos() -> dict[str, Image.Image]:
+    """Five 256x256 crops of scikit-image's sample photos, each with a clear subject."""
+    return {
+        "astronaut.png": crop(samples.astronaut(), 128, 0),
+        "coffee.jpg": crop(samples.coffee(), 150, 100),
+        "cat.webp": Image.fromarray(samples.chelsea()).resize((256, 256)),
+        "rocket.png": crop(samples.rocket(), 150, 150),
+        "portrait.bmp": crop(samples.astronaut(), 64, 64),
+    }
+
+
+def encoded(image: Image.Image, name: str) -> bytes:
+    buffer = io.BytesIO()
+    kind = {"png": "PNG", "jpg": "JPEG", "webp": "WEBP", "bmp": "BMP"}[name.rsplit(".", 1)[1]]
+    image.save(buffer, kind, **({"quality": 95} if kind == "JPEG" else {}))
+    return buffer.getvalue()
+
+
+MIME = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp", "bmp": "image/bmp", "txt": "text/plain"}
+
+DISPATCH = """
+const [files, eventType, target] = args;
+const transfer = new DataTransfer();
+for (const [name, base64, type] of files) {
+  const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+  transfer.items.add(new File([bytes], name, {type}));
+}
+const where = target ? document.querySelector(target) : document.body;
+const event = eventType === 'paste'
+  ? new ClipboardEvent('paste', {clipboardData: transfer, bubbles: true, cancelable: true})
+  : new DragEvent(eventType, {dataTransfer: transfer, bubbles: true, cancelable: true});
+where.dispatchEvent(event);
+return event.defaultPrevented;
+"""
+
+
+def dispatch(page: webdriver.Chrome, event: str, files: list[tuple[str, bytes]], target: str = "") -> bool:
+    payload = [[name, base64.b64encode(body).decode(), MIME[name.rsplit(".", 1)[1]]] for name, body in files]
+    return bool(run_async(page, DISPATCH, payload, event, target))
+
+
+def jobs(page: webdriver.Chrome) -> list[dict[str, str]]:
+    return page.execute_script("""
+        return Array.from(document.querySelectorAll('[data-job]')).map(job => ({
+            id: job.dataset.job, state: job.dataset.state,
+            name: job.querySelector('.job-name').textContent,
+            href: job.querySelector('a[download]')?.href || '',
+            download: job.querySelector('a[download]')?.getAttribute('download') || '',
+            ready: job.querySelector('a[download]')?.dataset.ready || '',
+            alert: job.querySelector('[role=alert]')?.textContent || '',
+        }));""")
+
+
+def job_element(page: webdriver.Chrome, job_id: str) -> Any:
+    return page.find_element(By.CSS_SELECTOR, f'[data-job="{job_id}"]')
+
+
+def press(page: webdriver.Chrome, job_id: str, action: str) -> None:
+    """Click one of a job's buttons the way a keyboard user does: focus it, press Enter."""
+    button = job_element(page, job_id).find_element(By.CSS_SELECTOR, f'.job-actions [data-action="{action}"]')
+    assert button.is_displayed(), action
+    page.execute_script("arguments[0].focus()", button)
+    button.send_keys(Keys.ENTER)
+
+
+def wait_state(page: webdriver.Chrome, job_id: str, *states: str) -> None:
+    WebDriverWait(page, TIMEOUT).until(
+        lambda d: job_element(d, job_id).get_attribute("data-state") in states)
+
+
+def wait_links_ready(page: webdriver.Chrome, suffix: str) -> list[dict[str, str]]:
+    def ready(d: webdriver.Chrome) -> list[dict[str, str]] | bool:
+        done = [j for j in jobs(d) if j["state"] == "done"]
+        if done and all(j["ready"] == "true" and j["download"].endswith(suffix) for j in done):
+            return done
+        return False
+    found: list[dict[str, str]] = WebDriverWait(page, TIMEOUT).until(ready)
+    return found
+
+
+def image_at(page: webdriver.Chrome, url: str) -> Image.Image:
+    image = Image.open(io.BytesIO(fetch_bytes(page, url)))
+    image.load()
+    return image
+
+
+def flat_spot(alpha: np.ndarray, value: int, margin: int = 8) -> tuple[int, int]:
+    """A pixel whose whole neighbourhood has this alpha, away from the image's edges."""
+    height, width = alpha.shape
+    for y in range(margin, height - margin, 4):
+        for x in range(margin, width - margin, 4):
+            if (alpha[y - margin:y + margin, x - margin:x + margin] == value).all():
+                return x, y
+    raise AssertionError(f"no flat area of alpha {value}")
+
+
+def set_value(page: webdriver.Chrome, selector: str, value: str) -> None:
+    """Set a form control as the user would and fire the events a user's change fires."""
+    page.execute_script("""
+        const control = document.querySelector(arguments[0]);
+        control.value = arguments[1];
+        control.dispatchEvent(new Event('input', {bubbles: true}));
+        control.dispatchEvent(new Event('change', {bubbles: true}));""", selector, value)
+
+
+@pytest.fixture(scope="module")
+def ui(page: webdriver.Chrome) -> webdriver.Chrome:
+    radio = WebDriverWait(page, 60).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, f'input[name=engine][value="{ENGINE}"]'))
+    page.execute_script("arguments[0].click()", radio)
+    assert radio.is_selected()
+    return page
+
+
+def test_five_files_dropped_at_once_give_five_pngs(ui: webdriver.Chrome) -> None:
+    pictures = photos()
+    files = [(name, encoded(image, name)) for name, image in pictures.items()]
+    assert dispatch(ui, "drop", files), "the page did not take the drop"
+    settled = wait_for_jobs(ui, 5, TIMEOUT)
+    assert [j["state"] for j in settled] == ["done"] * 5, [j["alert"] for j in settled]
+    assert [j["name"] for j in settled] == list(pictures)
+    for job, (name, picture) in zip(settled, pictures.items(), strict=True):
+        assert job["download"] == name.rsplit(".", 1)[0] + "-nobg.png"
+        png = image_at(ui, job["href"])
+        assert png.format == "PNG" and png.mode == "RGBA" and png.size == picture.size
+        alpha = np.asarray(png)[:, :, 3]
+        assert (alpha == 0).any() and (alpha == 255).any(), name
+    summary = ui.find_element(By.CSS_SELECTOR, "[data-queue-summary]").text
+    assert summary == "5 of 5 done"
+    tasks = ui.execute_script("return window.backgrone.longTasks()")
+    assert tasks["supported"] and tasks["busyMs"] > 0 and tasks["count"] >= 0
+    print("long tasks while 5 jobs ran:", tasks["count"], "longest", round(tasks["longestMs"]), "ms")
+
+
+def test_paste_adds_a_job_and_a_non_image_fails_with_a_clear_message(ui: webdriver.Chrome) -> None:
+    before = len(jobs(ui))
+    assert dispatch(ui, "paste", [("notes.txt", b"not a picture at all")])
+    settled = wait_for_jobs(ui, before + 1, TIMEOUT)[before:]
+    assert settled[0]["name"] == "notes.txt"
+    assert settled[0]["state"] == "failed"
+    assert "not an image" in settled[0]["alert"]
+
+
+def test_cancel_queued_and_running_jobs_then_retry_them(ui: webdriver.Chrome) -> None:
+    pictures = photos()
+    names = ["astronaut.png", "coffee.jpg", "cat.webp"]
+    before = len(jobs(ui))
+    dispatch(ui, "drop", [(n, encoded(pictures[n], n)) for n in names])
+    WebDriverWait(ui, 30).until(lambda d: len(jobs(d)) == before + 3)
+    first, second, third = (j["id"] for j in jobs(ui)[before:])
+    press(ui, second, "cancel")  # still queued
+    assert job_element(ui, second).get_attribute("data-state") == "cancelled"
+    wait_state(ui, first, "running")
+    press(ui, first, "cancel")  # running: the worker is ended and a fresh one started
+    wait_state(ui, first, "cancelled")
+    wait_state(ui, third, "done")
+    states = {j["id"]: j for j in jobs(ui)}
+    assert states[first]["state"] == states[second]["state"] == "cancelled"
+    assert states[first]["alert"] == "" and states[first]["href"] == ""
+    press(ui, second, "retry")
+    press(ui, first, "retry")
+    wait_state(ui, first, "done")
+    wait_state(ui, second, "done")
+    for job_id in (first, second):
+        job = {j["id"]: j for j in jobs(ui)}[job_id]
+        assert job["download"].endswith("-nobg.png")
+        assert image_at(ui, job["href"]).size == (256, 256)
+    # The failed job can be retried too, and removed.
+    failed = [j for j in jobs(ui) if j["state"] == "failed"][0]["id"]
+    press(ui, failed, "retry")
+    wait_state(ui, failed, "failed")
+    press(ui, failed, "remove")
+    assert not ui.find_elements(By.CSS_SELECTOR, f'[data-job="{failed}"]')
+    # Focus stays in the queue for keyboard users.
+    assert ui.execute_script("return document.activeElement.closest('[data-queue]') !== null")
+
+
+def test_zip_holds_every_result_under_its_name(ui: webdriver.Chrome) -> None:
+    done = [j for j in jobs(ui) if j["state"] == "done"]
+    assert len(done) == 8
+    button = ui.find_element(By.CSS_SELECTOR, "[data-download-all]")
+    ui.execute_script("arguments[0].focus()", button)
+    button.send_keys(Keys.ENTER)
+    link = WebDriverWait(ui, TIMEOUT).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "[data-zip-link]").get_attribute("href") or False)
+    assert ui.find_element(By.CSS_SELECTOR, "[data-zip-link]").get_attribute("download") == "backgrone-cutouts.zip"
+    archive = zipfile.ZipFile(io.BytesIO(fetch_bytes(ui, link)))
+    expected = [j["download"] for j in done]
+    # Three photos were processed twice: the second copies are numbered, never overwritten.
+    assert sorted(expected) == sorted(
+        ["astronaut-nobg.png", "coffee-nobg.png", "cat-nobg.png", "rocket-nobg.png", "portrait-nobg.png",
+         "cat-nobg.png", "astronaut-nobg.png", "coffee-nobg.png"])
+    names = archive.namelist()
+    assert len(names) == 8 and len(set(names)) == 8
+    assert sorted(set(names) - set(expected)) == ["astronaut-nobg-2.png", "cat-nobg-2.png", "coffee-nobg-2.png"]
+    assert archive.testzip() is None
+    for job, name in zip(done, names, strict=True):
+        assert name.startswith(job["download"].removesuffix(".png"))
+        assert archive.read(name) == fetch_bytes(ui, job["href"]), name
+
+
+def test_colour_background_as_jpeg_is_opaque_with_that_colour(ui: webdriver.Chrome) -> None:
+    first = [j for j in jobs(ui) if j["state"] == "done" and j["name"] == "rocket.png"][0]
+    alpha = np.asarray(image_at(ui, first["href"]))[:, :, 3]
+    x, y = flat_spot(alpha, 0)
+    Select(ui.find_element(By.CSS_SELECTOR, "select[data-format]")).select_by_value("jpeg")
+    ui.find_element(By.CSS_SELECTOR, "input[name=background][value=color]").click()
+    set_value(ui, "[data-bg-color]", "#00c040")
+    done = wait_links_ready(ui, ".jpg")
+    job = [j for j in done if j["id"] == first["id"]][0]
+    assert job["download"] == first["download"].replace(".png", ".jpg")
+    jpeg = image_at(ui, job["href"])
+    assert jpeg.format == "JPEG" and jpeg.mode == "RGB" and jpeg.size == (256, 256)
+    pixel = np.asarray(jpeg)[y, x].astype(int)
+    assert np.abs(pixel - [0x00, 0xC0, 0x40]).max() <= 6, pixel
+    # Back to the default: the worker's own lossless PNG again.
+    Select(ui.find_element(By.CSS_SELECTOR, "select[data-format]")).select_by_value("png")
+    ui.find_element(By.CSS_SELECTOR, "input[name=background][value=transparent]").click()
+    done = wait_links_ready(ui, ".png")
+    assert [j["href"] for j in done if j["id"] == first["id"]] == [first["href"]]
+
+
+def open_viewer(ui: webdriver.Chrome, job_id: str) -> Any:
+    press(ui, job_id, "view")
+    viewer = ui.find_element(By.CSS_SELECTOR, "[data-viewer]")
+    WebDriverWait(ui, 30).until(lambda d: viewer.is_displayed())
+    return viewer
+
+
+def test_result_view_compare_slider_and_zoom_work_from_the_keyboard(ui: webdriver.Chrome) -> None:
+    first = [j for j in jobs(ui) if j["state"] == "done"][0]
+    viewer = open_viewer(ui, first["id"])
+    assert ui.switch_to.active_element.get_attribute("data-viewer-title") is not None
+    divider = viewer.find_element(By.CSS_SELECTOR, "[data-divider]")
+    assert divider.get_attribute("aria-valuenow") == "50"
+    divider.send_keys(Keys.ARROW_LEFT, Keys.ARROW_LEFT)
+    assert divider.get_attribute("aria-valuenow") == "46"
+    divider.send_keys(Keys.END)
+    assert divider.get_attribute("aria-valuenow") == "100"
+    clip = ui.execute_script("return document.querySelector('[data-before]').style.clipPath")
+    assert clip == "inset(0px 0% 0px 0px)" or clip == "inset(0 0% 0 0)", clip
+    # Dragging the divider with the mouse moves it as well.
+    compare = viewer.find_element(By.CSS_SELECTOR, "[data-compare]")
+    width = compare.rect["width"]
+    ActionChains(ui).move_to_element(divider).click_and_hold().move_to_element_with_offset(
+        compare, int(-width / 4), 0).release().perform()
+    assert 20 <= int(divider.get_attribute("aria-valuenow")) <= 30
+    actual = viewer.find_element(By.CSS_SELECTOR, '[data-zoom="actual"]')
+    actual.send_keys(Keys.ENTER)
+    assert actual.get_attribute("aria-pressed") == "true"
+    assert compare.rect["width"] == 256 and compare.rect["height"] == 256
+    fit = viewer.find_element(By.CSS_SELECTOR, '[data-zoom="fit"]')
+    fit.send_keys(Keys.ENTER)
+    assert fit.get_attribute("aria-pressed") == "true"
+    # Escape closes the view and gives focus back to the job.
+    ui.switch_to.active_element.send_keys(Keys.ESCAPE)
+    assert not viewer.is_displayed()
+    assert ui.switch_to.active_element.get_attribute("data-action") == "view"
+
+
+def canvas_point(canvas: Any, x: int, y: int) -> tuple[int, int]:
+    """Offset from the canvas centre (selenium's origin) of image pixel (x, y)."""
+    rect = canvas.rect
+    scale = rect["width"] / 256
+    return int((x + 0.5) * scale - rect["width"] / 2), int((y + 0.5) * scale - rect["height"] / 2)
+
+
+def test_brush_erases_pixels_and_undo_restores_them(ui: webdriver.Chrome) -> None:
+    first = [j for j in jobs(ui) if j["state"] == "done"][0]
+    original = np.asarray(image_at(ui, first["href"]))
+    x, y = flat_spot(original[:, :, 3], 255)
+    viewer = open_viewer(ui, first["id"])
+    viewer.find_element(By.CSS_SELECTOR, "[data-brush-toggle]").send_keys(Keys.ENTER)
+    WebDriverWait(ui, 60).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "[data-brush-controls]").get_attribute("data-ready") == "true")
+    set_value(ui, "[data-brush-size]", "12")
+    set_value(ui, "[data-brush-hardness]", "100")
+    canvas = viewer.find_element(By.CSS_SELECTOR, "[data-canvas]")
+    # Wholly in view: selenium's offsets count from the centre of the visible part.
+    ui.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)
+    dx, dy = canvas_point(canvas, x, y)
+    ActionChains(ui).move_to_element_with_offset(canvas, dx, dy).click().perform()
+    erased = wait_links_ready(ui, ".png")
+    job = [j for j in erased if j["id"] == first["id"]][0]
+    assert job["href"] != first["href"]
+    edited = np.asarray(image_at(ui, job["href"]))
+    assert edited[y, x, 3] == 0
+    changed = edited[:, :, 3] != original[:, :, 3]
+    assert 50 < changed.sum() < 400  # about a 12 px wide dot, nothing else
+    opaque = (edited[:, :, 3] == 255) & (original[:, :, 3] == 255)
+    assert np.array_equal(edited[opaque][:, :3], original[opaque][:, :3])  # the photo's own colours
+    # Undo restores every pixel; the colours under the restored alpha are the photo's.
+    viewer.find_element(By.CSS_SELECTOR, "[data-undo]").click()
+    job = [j for j in wait_links_ready(ui, ".png") if j["id"] == first["id"]][0]
+    restored = np.asarray(image_at(ui, job["href"]))
+    assert np.array_equal(restored[:, :, 3], original[:, :, 3])
+    # Redo from the keyboard, then undo again with Ctrl+Z.
+    canvas.send_keys(Keys.CONTROL, "y")
+    job = [j for j in wait_links_ready(ui, ".png") if j["id"] == first["id"]][0]
+    assert np.asarray(image_at(ui, job["href"]))[y, x, 3] == 0
+    canvas.send_keys(Keys.CONTROL, "z")
+    job = [j for j in wait_links_ready(ui, ".png") if j["id"] == first["id"]][0]
+    assert np.array_equal(np.asarray(image_at(ui, job["href"]))[:, :, 3], original[:, :, 3])
+    # The keyboard brush: the cursor starts at the centre; Space paints there.
+    canvas.send_keys(Keys.SPACE)
+    job = [j for j in wait_links_ready(ui, ".png") if j["id"] == first["id"]][0]
+    assert np.asarray(image_at(ui, job["href"]))[128, 128, 3] < original[128, 128, 3] or original[128, 128, 3] == 0
+
+
+AXE = (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text()
+
+
+def test_axe_finds_no_serious_or_critical_violations(ui: webdriver.Chrome) -> None:
+    """With every kind of job on the page and the result view open with the brush on."""
+    states = {j["state"] for j in jobs(ui)}
+    assert {"done"} <= states
+    first = [j for j in jobs(ui) if j["state"] == "done"][0]
+    open_viewer(ui, first["id"])
+    ui.execute_script(AXE)
+    for scheme in ("light", "dark"):
+        ui.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [
+            {"name": "prefers-color-scheme", "value": scheme}, {"name": "prefers-reduced-motion", "value": "reduce"}]})
+        results = run_async(ui, "return await axe.run(document, {resultTypes: ['violations']});")
+        bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+               for v in results["violations"] if v["impact"] in ("serious", "critical")]
+        assert bad == [], scheme
+    ui.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})

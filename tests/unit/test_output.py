@@ -1,0 +1,92 @@
+"""core/output: formats, backgrounds, download names and the cover crop."""
+from __future__ import annotations
+
+import pytest
+
+from backgrone.core import output
+from backgrone.core.output import OutputSettings
+
+
+@pytest.mark.parametrize("name,ext,expected", [
+    ("photo.jpg", "png", "photo-nobg.png"), ("my.holiday.webp", "webp", "my.holiday-nobg.webp"),
+    ("noext", "jpg", "noext-nobg.jpg"), (".env", "png", ".env-nobg.png"), ("", "png", "image-nobg.png"),
+    ("shoot/day1/a.png", "png", "a-nobg.png"),
+])
+def test_output_name(name: str, ext: str, expected: str) -> None:
+    assert output.output_name(name, ext) == expected
+
+
+def test_unique_names_number_repeats_without_clashing() -> None:
+    names = ["a-nobg.png", "b-nobg.png", "a-nobg.png", "a-nobg-2.png", "a-nobg.png", "x"]
+    assert output.unique_names(names) == [
+        "a-nobg.png", "b-nobg.png", "a-nobg-3.png", "a-nobg-2.png", "a-nobg-4.png", "x"]
+    assert output.unique_names(["x", "x"]) == ["x", "x-2"]
+    assert output.unique_names([]) == []
+
+
+def test_default_is_the_lossless_transparent_png() -> None:
+    settings = OutputSettings()
+    assert settings.untouched()
+    assert settings.output_format().mime == "image/png"
+    assert settings.encode_quality() == -1.0
+
+
+def test_jpeg_has_no_alpha_so_it_gets_the_colour() -> None:
+    settings = OutputSettings()
+    settings.format_id = "jpeg"
+    assert settings.effective_background() == output.BG_COLOR
+    assert not settings.untouched()
+    settings.color = "#00ff00"
+    key = settings.key()
+    settings.color = "#ff0000"
+    assert settings.key() != key
+
+
+def test_webp_quality_and_lossless() -> None:
+    settings = OutputSettings()
+    settings.format_id = "webp"
+    assert settings.encode_quality() == 1.0
+    settings.lossless = False
+    settings.quality = 1.0
+    assert settings.encode_quality() == 0.99
+    settings.quality = 0.0
+    assert settings.encode_quality() == 0.01
+    assert settings.effective_background() == output.BG_TRANSPARENT
+
+
+def test_key_tracks_what_changes_the_bytes() -> None:
+    settings = OutputSettings()
+    base = settings.key()
+    settings.color = "#123456"  # unused while transparent
+    assert settings.key() == base
+    settings.background = output.BG_IMAGE
+    image_key = settings.key()
+    settings.image_version += 1
+    assert settings.key() != image_key
+
+
+@pytest.mark.parametrize("text,rgb", [("#00ff00", [0, 255, 0]), ("#FFFFFF", [255, 255, 255]),
+                                      ("#1a2b3c", [26, 43, 60])])
+def test_parse_color(text: str, rgb: list[int]) -> None:
+    assert output.parse_color(text) == rgb
+
+
+@pytest.mark.parametrize("text", ["00ff00", "#00ff0", "#00ff0g", "red"])
+def test_parse_color_refuses_junk(text: str) -> None:
+    with pytest.raises(ValueError):
+        output.parse_color(text)
+
+
+@pytest.mark.parametrize("src,dst,rect", [
+    ((400, 200), (100, 100), [100, 0, 200, 200]),
+    ((200, 400), (100, 100), [0, 100, 200, 200]),
+    ((300, 200), (600, 400), [0, 0, 300, 200]),
+    ((1000, 10), (10, 1000), [499, 0, 1, 10]),
+])
+def test_cover_rect(src: tuple[int, int], dst: tuple[int, int], rect: list[int]) -> None:
+    assert output.cover_rect(src[0], src[1], dst[0], dst[1]) == rect
+
+
+def test_unknown_format() -> None:
+    with pytest.raises(ValueError):
+        output.find_format("gif")
