@@ -53,7 +53,8 @@ def encoded(image: Image.Image, name: str) -> bytes:
     return buffer.getvalue()
 
 
-MIME = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp", "bmp": "image/bmp", "txt": "text/plain"}
+MIME = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp", "bmp": "image/bmp",
+        "txt": "text/plain"}
 
 DISPATCH = """
 const [files, eventType, target] = args;
@@ -220,7 +221,8 @@ def test_zip_holds_every_result_under_its_name(ui: webdriver.Chrome) -> None:
     button.send_keys(Keys.ENTER)
     link = WebDriverWait(ui, TIMEOUT).until(
         lambda d: d.find_element(By.CSS_SELECTOR, "[data-zip-link]").get_attribute("href") or False)
-    assert ui.find_element(By.CSS_SELECTOR, "[data-zip-link]").get_attribute("download") == "backgrone-cutouts.zip"
+    zip_link = ui.find_element(By.CSS_SELECTOR, "[data-zip-link]")
+    assert zip_link.get_attribute("download") == "backgrone-cutouts.zip"
     archive = zipfile.ZipFile(io.BytesIO(fetch_bytes(ui, link)))
     expected = [j["download"] for j in done]
     # Three photos were processed twice: the second copies are numbered, never overwritten.
@@ -229,7 +231,8 @@ def test_zip_holds_every_result_under_its_name(ui: webdriver.Chrome) -> None:
          "cat-nobg.png", "astronaut-nobg.png", "coffee-nobg.png"])
     names = archive.namelist()
     assert len(names) == 8 and len(set(names)) == 8
-    assert sorted(set(names) - set(expected)) == ["astronaut-nobg-2.png", "cat-nobg-2.png", "coffee-nobg-2.png"]
+    numbered = sorted(set(names) - set(expected))
+    assert numbered == ["astronaut-nobg-2.png", "cat-nobg-2.png", "coffee-nobg-2.png"]
     assert archive.testzip() is None
     for job, name in zip(done, names, strict=True):
         assert name.startswith(job["download"].removesuffix(".png"))
@@ -308,8 +311,8 @@ def test_brush_erases_pixels_and_undo_restores_them(ui: webdriver.Chrome) -> Non
     x, y = flat_spot(original[:, :, 3], 255)
     viewer = open_viewer(ui, first["id"])
     viewer.find_element(By.CSS_SELECTOR, "[data-brush-toggle]").send_keys(Keys.ENTER)
-    WebDriverWait(ui, 60).until(
-        lambda d: d.find_element(By.CSS_SELECTOR, "[data-brush-controls]").get_attribute("data-ready") == "true")
+    controls = viewer.find_element(By.CSS_SELECTOR, "[data-brush-controls]")
+    WebDriverWait(ui, 60).until(lambda d: controls.get_attribute("data-ready") == "true")
     set_value(ui, "[data-brush-size]", "12")
     set_value(ui, "[data-brush-hardness]", "100")
     canvas = viewer.find_element(By.CSS_SELECTOR, "[data-canvas]")
@@ -338,10 +341,17 @@ def test_brush_erases_pixels_and_undo_restores_them(ui: webdriver.Chrome) -> Non
     canvas.send_keys(Keys.CONTROL, "z")
     job = [j for j in wait_links_ready(ui, ".png") if j["id"] == first["id"]][0]
     assert np.array_equal(np.asarray(image_at(ui, job["href"]))[:, :, 3], original[:, :, 3])
-    # The keyboard brush: the cursor starts at the centre; Space paints there.
+    # The keyboard brush paints where its cursor is (the pointer left it at x, y): Space there,
+    # then a stroke two steps to the right with Space held.
     canvas.send_keys(Keys.SPACE)
     job = [j for j in wait_links_ready(ui, ".png") if j["id"] == first["id"]][0]
-    assert np.asarray(image_at(ui, job["href"]))[128, 128, 3] < original[128, 128, 3] or original[128, 128, 3] == 0
+    assert np.asarray(image_at(ui, job["href"]))[y, x, 3] == 0
+    assert ui.switch_to.active_element == canvas
+    ActionChains(ui).key_down(Keys.SPACE).send_keys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT).key_up(
+        Keys.SPACE).perform()
+    job = [j for j in wait_links_ready(ui, ".png") if j["id"] == first["id"]][0]
+    stroke = np.asarray(image_at(ui, job["href"]))[:, :, 3]
+    assert stroke[y, x + 6] == 0 and (stroke != original[:, :, 3]).sum() > changed.sum()
 
 
 AXE = (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text()
@@ -355,8 +365,9 @@ def test_axe_finds_no_serious_or_critical_violations(ui: webdriver.Chrome) -> No
     open_viewer(ui, first["id"])
     ui.execute_script(AXE)
     for scheme in ("light", "dark"):
-        ui.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [
-            {"name": "prefers-color-scheme", "value": scheme}, {"name": "prefers-reduced-motion", "value": "reduce"}]})
+        features = [{"name": "prefers-color-scheme", "value": scheme},
+                    {"name": "prefers-reduced-motion", "value": "reduce"}]
+        ui.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": features})
         results = run_async(ui, "return await axe.run(document, {resultTypes: ['violations']});")
         bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
                for v in results["violations"] if v["impact"] in ("serious", "critical")]
