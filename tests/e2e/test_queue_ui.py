@@ -153,8 +153,17 @@ def ui(page: webdriver.Chrome) -> webdriver.Chrome:
 def test_five_files_dropped_at_once_give_five_pngs(ui: webdriver.Chrome) -> None:
     pictures = photos()
     files = [(name, encoded(image, name)) for name, image in pictures.items()]
+    ui.execute_script("""
+        window.spoken = [];
+        const live = document.querySelector('[aria-live=polite]');
+        new MutationObserver(records => records.forEach(r => r.addedNodes.forEach(
+            node => window.spoken.push(node.textContent)))).observe(live, {childList: true});""")
     assert dispatch(ui, "drop", files), "the page did not take the drop"
     settled = wait_for_jobs(ui, 5, TIMEOUT)
+    spoken = ui.execute_script("return window.spoken")
+    assert "5 images added to the queue" in spoken
+    for name in pictures:
+        assert name + ": Finding the subject" in spoken and name + " done" in spoken, "\n".join(spoken)
     assert [j["state"] for j in settled] == ["done"] * 5, [j["alert"] for j in settled]
     assert [j["name"] for j in settled] == list(pictures)
     for job, (name, picture) in zip(settled, pictures.items(), strict=True):
@@ -258,6 +267,59 @@ def test_colour_background_as_jpeg_is_opaque_with_that_colour(ui: webdriver.Chro
     ui.find_element(By.CSS_SELECTOR, "input[name=background][value=transparent]").click()
     done = wait_links_ready(ui, ".png")
     assert [j["href"] for j in done if j["id"] == first["id"]] == [first["href"]]
+
+
+def webp_chunks(data: bytes) -> list[str]:
+    """The RIFF chunk names of a WebP file: VP8L is the lossless bitstream, VP8 the lossy one."""
+    assert data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+    names, offset = [], 12
+    while offset + 8 <= len(data):
+        size = int.from_bytes(data[offset + 4:offset + 8], "little")
+        names.append(data[offset:offset + 4].decode("latin-1"))
+        offset += 8 + size + (size & 1)
+    return names
+
+
+def test_webp_lossless_keeps_every_pixel_and_lossy_is_smaller(ui: webdriver.Chrome) -> None:
+    first = [j for j in jobs(ui) if j["state"] == "done"][0]
+    png = np.asarray(image_at(ui, first["href"]))
+    Select(ui.find_element(By.CSS_SELECTOR, "select[data-format]")).select_by_value("webp")
+    lossless_box = ui.find_element(By.CSS_SELECTOR, "[data-lossless]")
+    assert lossless_box.is_displayed() and lossless_box.is_selected()
+    assert not ui.find_element(By.CSS_SELECTOR, "[data-quality]").is_displayed()
+    job = [j for j in wait_links_ready(ui, ".webp") if j["id"] == first["id"]][0]
+    lossless_bytes = fetch_bytes(ui, job["href"])
+    assert "VP8L" in webp_chunks(lossless_bytes)
+    webp = np.asarray(Image.open(io.BytesIO(lossless_bytes)).convert("RGBA"))
+    assert np.array_equal(webp[:, :, 3], png[:, :, 3])
+    opaque = png[:, :, 3] == 255
+    assert np.array_equal(webp[opaque], png[opaque])
+    lossless_box.click()
+    set_value(ui, "[data-quality]", "40")
+    job = [j for j in wait_links_ready(ui, ".webp") if j["id"] == first["id"]][0]
+    lossy_bytes = fetch_bytes(ui, job["href"])
+    assert "VP8L" not in webp_chunks(lossy_bytes) and len(lossy_bytes) < len(lossless_bytes)
+    lossless_box.click()
+    Select(ui.find_element(By.CSS_SELECTOR, "select[data-format]")).select_by_value("png")
+    wait_links_ready(ui, ".png")
+
+
+def test_picked_background_image_fills_the_transparent_parts(ui: webdriver.Chrome, tmp_path: Any) -> None:
+    rocket = [j for j in jobs(ui) if j["state"] == "done" and j["name"] == "rocket.png"][0]
+    alpha = np.asarray(image_at(ui, rocket["href"]))[:, :, 3]
+    x, y = flat_spot(alpha, 0)
+    scenery = tmp_path / "sky.png"
+    Image.new("RGB", (120, 60), (30, 90, 200)).save(scenery)
+    ui.find_element(By.CSS_SELECTOR, "[data-bg-file]").send_keys(str(scenery))
+    assert ui.find_element(By.CSS_SELECTOR, "input[name=background][value=image]").is_selected()
+    assert "sky.png" in ui.find_element(By.CSS_SELECTOR, "[data-bg-name]").text
+    job = [j for j in wait_links_ready(ui, ".png") if j["id"] == rocket["id"]][0]
+    composed = np.asarray(image_at(ui, job["href"]).convert("RGBA"))
+    assert (composed[:, :, 3] == 255).all()
+    assert tuple(composed[y, x, :3]) == (30, 90, 200)
+    ui.find_element(By.CSS_SELECTOR, "input[name=background][value=transparent]").click()
+    done = wait_links_ready(ui, ".png")
+    assert [j["href"] for j in done if j["id"] == rocket["id"]] == [rocket["href"]]
 
 
 def open_viewer(ui: webdriver.Chrome, job_id: str) -> Any:

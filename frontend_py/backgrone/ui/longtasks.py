@@ -71,6 +71,7 @@ class LongTasks:
             "durations": self.during,
             "busyMs": self.busy_ms(),
             "outsideJobs": len(self.outside),
+            "outsideDurations": self.outside,
         }
         __pragma__("nojsiter")
         return answer

@@ -77,7 +77,12 @@ class QueueView:
         return self.list.querySelector('[data-job="' + str(job_id) + '"]')
 
     def announce(self, text: str) -> None:
-        self.live.textContent = text
+        """Add a line to the live region: replacing its text would drop a line said in the same
+        task (a job's "done" and the next job's start), so the last few lines are kept."""
+        line = self.element("p", "", text)
+        self.live.appendChild(line)
+        while self.live.childElementCount > 6:
+            self.live.firstElementChild.remove()
 
     def button(self, action: str, text: str, label: str) -> Any:
         node = self.element("button", "small-button", text)
@@ -152,6 +157,8 @@ class QueueView:
         thumb.dataset.action = "view"
         thumb.setAttribute("aria-label", "View and touch up " + job.file_name)
         preview = self.element("img", "job-preview", "")
+        # A 12 MP cutout must not be decoded on the page's thread.
+        preview.decoding = "async"
         preview.src = url
         preview.alt = ""
         thumb.appendChild(preview)
