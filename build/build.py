@@ -328,14 +328,15 @@ def bundle_service_worker(force: bool) -> None:
 
 
 def shell_files(site: Path) -> list[str]:
-    """What the service worker keeps offline, as site-relative paths: the whole site but the
-    model chunks (models live in IndexedDB), source maps, sw.js itself and host files (_*)."""
+    """What the service worker keeps offline, as site-relative paths: the whole site but
+    models/ (the worker keeps models in IndexedDB and has their manifest in its bundle), source
+    maps, sw.js itself and host files (_*)."""
     paths = []
     for path in sorted(site.rglob("*")):
         parts = path.relative_to(site).parts
         if not path.is_file() or any(part.startswith(".") for part in parts) or parts[0].startswith("_"):
             continue
-        if (parts[0] == "models" and len(parts) > 2) or path.suffix == ".map" or parts == ("sw.js",):
+        if parts[0] == "models" or path.suffix == ".map" or parts == ("sw.js",):
             continue
         paths.append("/".join(parts))
     return paths
@@ -393,11 +394,11 @@ def write_headers(site: Path) -> None:
     ]
     for engine in ENGINES:
         lines += ["/models/" + engine.engine_id + "/*", "  Cache-Control: " + IMMUTABLE, ""]
-    # One rule per folder (Cloudflare Pages allows 100 rules), but models/ holds the chunks.
-    revalidated = ["/", "/sw.js"]
+    # One rule per folder (Cloudflare Pages allows 100), but models/: its files one by one.
+    models = sorted((site / "models").glob("*.*"))
+    revalidated = ["/", "/sw.js"] + ["/models/" + path.name for path in models if path.is_file()]
     for path in shell_files(site):
-        folder = path.split("/")[0]
-        rule = "/" + folder + "/*" if "/" in path and folder != "models" else "/" + path
+        rule = "/" + path.split("/")[0] + "/*" if "/" in path else "/" + path
         if rule not in revalidated:
             revalidated.append(rule)
     for rule in revalidated:

@@ -13,11 +13,10 @@ from backgrone.core.engines import ENGINES
 from support.offline import build_driver
 
 SHELL = ["app.css", "assets/page.js", "assets/worker.js", "icons/icon-192.png", "index.html",
-         "manifest.webmanifest", "models/manifest.json", "ort/ort-wasm-simd-threaded.mjs",
-         "ort/ort-wasm-simd-threaded.wasm"]
-CHUNK = "models/lightweight/" + "ab" * 32 + ".bin"
-NOT_SHELL = [CHUNK, "assets/page.js.map", "sw.js", "sw.js.map", "_headers", ".DS_Store",
-             "icons/.hidden.png"]
+         "manifest.webmanifest", "ort/ort-wasm-simd-threaded.mjs", "ort/ort-wasm-simd-threaded.wasm"]
+MODELS = ["models/lightweight/" + "ab" * 32 + ".bin", "models/manifest.json"]
+NOT_SHELL = MODELS + ["assets/page.js.map", "sw.js", "sw.js.map", "_headers", ".DS_Store",
+                      "icons/.hidden.png"]
 
 
 @pytest.fixture
@@ -44,7 +43,7 @@ def test_every_file_is_listed_with_its_hash_and_the_document_under_its_folder(si
 
 
 @pytest.mark.parametrize("path", ["index.html", "assets/worker.js", "ort/ort-wasm-simd-threaded.wasm",
-                                  "models/manifest.json"])
+                                  "icons/icon-192.png"])
 def test_a_changed_shell_file_is_a_new_version(site: Path, path: str) -> None:
     before = build_driver().shell_build(site, b"worker code")["version"]
     (site / path).write_text("changed")
@@ -80,7 +79,7 @@ def test_headers_isolate_everything_and_give_each_path_one_cache_policy(site: Pa
         "Cross-Origin-Resource-Policy": "same-origin", "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": HEADER_POLICY}]
     chunks = ["/models/" + engine.engine_id + "/" + "cd" * 32 + ".bin" for engine in ENGINES]
-    revalidated = ["/", "/sw.js"] + ["/" + path for path in SHELL]
+    revalidated = ["/", "/sw.js", "/models/manifest.json"] + ["/" + path for path in SHELL]
     for path in chunks + revalidated:
         # Hosts join the values of every matching rule: two Cache-Control rules would clash.
         policies = [values["Cache-Control"] for pattern, values in parsed

@@ -1,0 +1,159 @@
+"""The service worker: the app shell cache-first from a cache named by the build's content hash,
+served with the headers that make the page cross-origin isolated on any static host."""
+# __pragma__('skip')
+from typing import Any, Dict, List
+from backgrone.jsglobals import Promise, URL, Uint8Array, console, crypto, __new__, __pragma__
+# __pragma__('noskip')
+
+from backgrone.core.messages import AnyError
+from backgrone.sw import contract
+
+# Added to every shell response: the page becomes crossOriginIsolated (ORT's threads need
+# SharedArrayBuffer) even when the host sends no such headers, and its workers may load.
+ISOLATION_HEADERS = [
+    ["Cross-Origin-Opener-Policy", "same-origin"],
+    ["Cross-Origin-Embedder-Policy", "require-corp"],
+    ["Cross-Origin-Resource-Policy", "same-origin"],
+]
+# The stored body is already decoded: these would describe the bytes on the wire, not it.
+WIRE_HEADERS = ["Content-Encoding", "Content-Length"]
+HEX = "0123456789abcdef"
+
+
+class PrecacheError(Exception):
+    pass
+
+
+async def sha256_hex(data: Any) -> str:
+    digest = __new__(Uint8Array(await crypto.subtle.digest("SHA-256", data)))
+    text = ""
+    for i in range(digest.length):
+        byte = digest[i]
+        text += HEX[byte >> 4] + HEX[byte & 15]
+    return text
+
+
+def isolated(scope: Any, response: Any, body: Any) -> Any:
+    """A copy of `response` with `body` and the isolation headers; also drops the redirected
+    flag, which would make a navigation fail on hosts that redirect index.html to its folder."""
+    headers = __new__(scope.Headers(response.headers))
+    for header in WIRE_HEADERS:
+        headers.delete(header)
+    for pair in ISOLATION_HEADERS:
+        headers.set(pair[0], pair[1])
+    __pragma__("jsiter")
+    init = {"status": response.status, "statusText": response.statusText, "headers": headers}
+    __pragma__("nojsiter")
+    return __new__(scope.Response(body, init))
+
+
+class Shell:
+    """The build's files as absolute URLs in this worker's scope, and the cache that holds them."""
+
+    def __init__(self, scope: Any, build: Any) -> None:
+        self.scope = scope
+        self.base: str = scope.registration.scope
+        self.version: str = build.version
+        self.cache_name = contract.cache_name(self.base, self.version)
+        # URL -> the file's sha256; "" for the document, since some hosts rewrite HTML.
+        self.files: Dict[str, str] = {}
+        self.urls: List[str] = []
+        for entry in build.files:
+            url = str(__new__(URL(entry.path, self.base)).href)
+            self.files[url] = entry.sha256
+            self.urls.append(url)
+
+    def key_for(self, request: Any) -> str:
+        """The cache key that answers this request, or "" to leave it to the network (models)."""
+        if request.method != "GET":
+            return ""
+        url = str(request.url)
+        query = url.find("?")
+        if query >= 0:
+            url = url[:query]
+        if url == self.base + "index.html":
+            url = self.base
+        if url in self.files:
+            return url
+        return ""
+
+    async def download(self, url: str) -> Any:
+        # Revalidate: a stale HTTP cache entry must not end up in a new version's cache.
+        __pragma__("jsiter")
+        init = {"cache": "no-cache"}
+        __pragma__("nojsiter")
+        response = await self.scope.fetch(url, init)
+        if not response.ok:
+            raise PrecacheError(url + ": HTTP " + str(response.status))
+        body = await response.arrayBuffer()
+        expected = self.files[url]
+        if expected:
+            actual = await sha256_hex(body)
+            if actual != expected:
+                # A deploy in progress or a proxy's rewrite: never label it with this version.
+                raise PrecacheError(url + ": not the file of build " + self.version)
+        return isolated(self.scope, response, body)
+
+    async def fill(self) -> None:
+        """Fetch, verify and store every file, or store none: a failed install is retried by
+        the browser on the next visit, and the version in use keeps serving meanwhile."""
+        try:
+            responses = await Promise.all([self.download(url) for url in self.urls])
+            cache = await self.scope.caches.open(self.cache_name)
+            for i in range(len(self.urls)):
+                await cache.put(self.urls[i], responses[i])
+        except AnyError as exc:
+            console.warn("backgrone: offline copy of build", self.version, "failed:", exc)
+            await self.scope.caches.delete(self.cache_name)
+            raise exc
+
+    async def serve(self, request: Any, key: str) -> Any:
+        cache = await self.scope.caches.open(self.cache_name)
+        hit = await cache.match(key)
+        if hit:
+            return hit
+        # The cache is gone (the user cleared site data): the network, with the same headers.
+        response = await self.scope.fetch(request)
+        if response.js_type != "basic" or not response.ok:
+            return response
+        return isolated(self.scope, response, response.body)
+
+
+class ServiceWorker:
+    def __init__(self, host: Any) -> None:
+        self.scope = host.scope
+        self.shell = Shell(host.scope, host.build)
+
+    def on_install(self, event: Any) -> None:
+        # No skipWaiting here: a new version waits until the user accepts the page's prompt.
+        event.waitUntil(self.shell.fill())
+
+    def on_activate(self, event: Any) -> None:
+        event.waitUntil(self.activate())
+
+    async def activate(self) -> None:
+        prefix = contract.cache_prefix(self.shell.base)
+        for cache_name in await self.scope.caches.js_keys():
+            if cache_name.startswith(prefix) and cache_name != self.shell.cache_name:
+                await self.scope.caches.delete(cache_name)
+        # Take the first visit's page now, so that its one reload comes back isolated.
+        await self.scope.clients.claim()
+
+    def on_fetch(self, event: Any) -> None:
+        key = self.shell.key_for(event.request)
+        if key:
+            event.respondWith(self.shell.serve(event.request, key))
+
+    def on_message(self, event: Any) -> None:
+        data = event.data
+        if data and data["kind"] == contract.SKIP_WAITING:
+            self.scope.skipWaiting()
+
+
+def start(host: Any) -> None:
+    """host: {scope: the ServiceWorkerGlobalScope, build: {version, files: [{path, sha256}]}}."""
+    worker = ServiceWorker(host)
+    host.scope.addEventListener("install", worker.on_install)
+    host.scope.addEventListener("activate", worker.on_activate)
+    host.scope.addEventListener("fetch", worker.on_fetch)
+    host.scope.addEventListener("message", worker.on_message)

@@ -1,0 +1,139 @@
+"""Issue 4 in real Chromium: on a plain static host under a sub-path, the service worker makes
+the page cross-origin isolated (threads), keeps the app working offline after one visit, and
+offers a newly deployed build, which loads when the user accepts."""
+from __future__ import annotations
+
+import io
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from selenium import webdriver
+from selenium.webdriver.support.ui import WebDriverWait
+
+from support import photos
+from support.browser import png_from, remove_background, run_async
+from support.offline import copy_site, page_state, redeploy, reload, set_offline, wait_until_isolated
+from support.server import Server
+
+pytestmark = pytest.mark.e2e
+
+PREFIX = "/tools/backgrone/"
+ENGINE = {"engine": "lightweight"}
+PROMPT = "[data-update]"
+
+
+@pytest.fixture(scope="module")
+def plain_host(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The built site under a sub-path, without COOP/COEP: what most static hosts give."""
+    running = Server(tmp_path_factory.mktemp("plain") / "requests.log", prefix=PREFIX, isolate=False)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def first_visit(browser: webdriver.Chrome, plain_host: Server) -> webdriver.Chrome:
+    browser.get(plain_host.url)
+    wait_until_isolated(browser)
+    run_async(browser, "await window.backgrone.ready;")
+    return browser
+
+
+def encoded(image: Image.Image, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def assert_cutout(png_bytes: bytes, source: Image.Image) -> None:
+    png = png_from(png_bytes)
+    assert png.mode == "RGBA" and png.size == source.size
+    alpha = np.asarray(png)[:, :, 3]
+    assert (alpha == 0).mean() > 0.05 and (alpha == 255).mean() > 0.05
+
+
+def test_service_worker_isolates_a_plain_host(first_visit: webdriver.Chrome, plain_host: Server) -> None:
+    with urllib.request.urlopen(plain_host.url) as response:
+        assert response.headers["Cross-Origin-Opener-Policy"] is None
+        assert response.headers["Cross-Origin-Embedder-Policy"] is None
+    page = first_visit
+    state = page_state(page)
+    assert state["isolated"] and state["controlled"]
+    # Exactly one reload got there, and its mark keeps it from ever happening again in this tab.
+    assert state["navigation"] == "reload"
+    assert page.execute_script("return sessionStorage.getItem('backgrone:isolating-reload')") == "1"
+    scope = run_async(page, "return (await navigator.serviceWorker.getRegistration()).scope;")
+    assert scope == plain_host.url
+    status = page.execute_script("return window.backgrone.status();")
+    print(f"with the service worker on a plain host: {status}")
+    assert status["isolated"] is True
+    assert status["threads"] >= 2
+    page.execute_script("window.sameDocument = true;")
+
+
+def test_second_photo_works_offline(first_visit: webdriver.Chrome, plain_host: Server) -> None:
+    page = first_visit
+    online = photos.astronaut()
+    first = remove_background(page, encoded(online, "JPEG"), "image/jpeg", "astronaut.jpg", ENGINE)
+    assert_cutout(first["png"], online)
+    # No second reload happened while the first photo was processed.
+    assert page.execute_script("return window.sameDocument === true;")
+
+    plain_host.stop()
+    set_offline(page, True)
+    try:
+        began = time.monotonic()
+        reload(page)
+        run_async(page, "await window.backgrone.ready;")
+        state = page_state(page)
+        assert state["isolated"] and state["controlled"]
+        assert page.execute_script("return window.backgrone.status().threads;") >= 2
+        offline = photos.coffee()
+        second = remove_background(page, encoded(offline, "PNG"), "image/png", "coffee.png", ENGINE)
+        print(f"offline: reload to PNG {time.monotonic() - began:.1f} s, timings {second['timings']}")
+        assert_cutout(second["png"], offline)
+        assert not run_async(page, "return navigator.onLine;")
+    finally:
+        set_offline(page, False)
+
+
+def test_new_build_prompts_and_reloads_into_it(browser: webdriver.Chrome, site: Path,
+                                               tmp_path: Path) -> None:
+    deployed = copy_site(site, tmp_path / "site")
+    host = Server(tmp_path / "requests.log", root=deployed, prefix=PREFIX, isolate=False)
+    try:
+        browser.get(host.url)
+        wait_until_isolated(browser)
+        before = run_async(browser, "return await caches.keys();")
+        assert len(before) == 1
+
+        # Deploy a changed build: a new page, and the service worker the build makes for it.
+        index = deployed / "index.html"
+        index.write_text(index.read_text().replace(
+            "</head>", '<meta name="deployed" content="second"></head>'))
+        version = redeploy(deployed)
+        assert not before[0].endswith(version)
+        deployed_meta = "return document.querySelector('meta[name=deployed]') !== null;"
+
+        # The next visit is served by the old build, while the browser fetches the new one.
+        reload(browser)
+        WebDriverWait(browser, 120).until(
+            lambda d: d.find_element("css selector", PROMPT).is_displayed())
+        prompt = browser.find_element("css selector", PROMPT)
+        assert "new version" in prompt.text
+        assert not browser.execute_script(deployed_meta)
+
+        prompt.find_element("css selector", "button").click()
+        WebDriverWait(browser, 60).until(lambda d: d.execute_script(deployed_meta))
+        state = wait_until_isolated(browser)
+        assert state["navigation"] == "reload"
+        assert not browser.find_element("css selector", PROMPT).is_displayed()
+        # The old version's cache is gone; only the new one's is left.
+        after = run_async(browser, "return await caches.keys();")
+        assert len(after) == 1 and after[0].endswith(" " + version)
+    finally:
+        host.stop()
