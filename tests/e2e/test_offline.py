@@ -16,7 +16,7 @@ from selenium import webdriver
 from selenium.webdriver.support.ui import WebDriverWait
 
 from support import photos
-from support.browser import png_from, remove_background, run_async
+from support.browser import fetch_bytes, png_from, remove_background, run_async
 from support.offline import copy_site, page_state, redeploy, reload, set_offline, wait_until_isolated
 from support.server import Server
 
@@ -73,6 +73,22 @@ def test_service_worker_isolates_a_plain_host(first_visit: webdriver.Chrome, pla
     assert status["isolated"] is True
     assert status["threads"] >= 2
     page.execute_script("window.sameDocument = true;")
+
+
+def test_installable_from_the_sub_path(first_visit: webdriver.Chrome, plain_host: Server) -> None:
+    page = first_visit
+    assert page.execute_cdp_cmd("Page.getInstallabilityErrors", {})["installabilityErrors"] == []
+    app = page.execute_cdp_cmd("Page.getAppManifest", {})
+    assert app["errors"] == []
+    manifest = app["manifest"]
+    assert manifest["startUrl"] == manifest["scope"] == plain_host.url
+    assert "standalone" in manifest["display"].lower()
+    assert manifest["themeColor"] == "rgba(36,86,199,1)"
+    for icon in manifest["icons"]:
+        assert icon["url"].startswith(plain_host.url)
+        side = int(icon["sizes"].split("x")[0])
+        assert png_from(fetch_bytes(page, icon["url"])).size == (side, side)
+    assert {icon["sizes"] for icon in manifest["icons"]} >= {"192x192", "512x512"}
 
 
 def test_second_photo_works_offline(first_visit: webdriver.Chrome, plain_host: Server) -> None:
