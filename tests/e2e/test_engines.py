@@ -167,7 +167,8 @@ def damaged_site(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     running.stop()
 
 
-def test_corrupted_chunk_is_rejected_and_nothing_cached(browser: webdriver.Chrome, damaged_site: Server) -> None:
+def test_corrupted_chunk_is_rejected_and_nothing_cached(browser: webdriver.Chrome,
+                                                        damaged_site: Server) -> None:
     browser.get(damaged_site.url)  # another port: another origin, an empty IndexedDB
     run_async(browser, "await window.backgrone.ready;")
     _, data = photo_bytes(128)

@@ -36,6 +36,7 @@ from backgrone.core.geometry import bilinear_axis, fits  # noqa: E402
 from backgrone.core.mask import apply_alpha, mask_to_alpha8  # noqa: E402
 from backgrone.core.tensor import rgba_to_nchw  # noqa: E402
 from backgrone.core import brush, output, sniff  # noqa: E402
+from backgrone.core.digest import to_hex  # noqa: E402
 
 
 class Random:
@@ -135,6 +136,7 @@ def main() -> None:
     output_section(report)
     brush_section(report, rng)
     sniff_section(report)
+    report["hex"] = to_hex(bytes_of("\x00\x0f\xf0\xff\x12\xab"), 6)
     dump(report)
 
 

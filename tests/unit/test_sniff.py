@@ -63,3 +63,12 @@ def test_truncated_headers_never_raise() -> None:
         data = encoded(fmt)
         for cut in range(0, 40):
             sniff.sniff(data[:cut], cut)  # any verdict, but no IndexError
+
+
+def test_to_hex_matches_hashlib() -> None:
+    import hashlib
+
+    from backgrone.core.digest import to_hex
+
+    digest = hashlib.sha256(b"backgrone").digest()
+    assert to_hex(digest, len(digest)) == hashlib.sha256(b"backgrone").hexdigest()

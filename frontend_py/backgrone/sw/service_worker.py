@@ -7,6 +7,7 @@ from backgrone.jsglobals import Promise, URL, Uint8Array, console, crypto, __new
 
 from backgrone.core.messages import AnyError
 from backgrone.sw import contract
+from backgrone.core.digest import to_hex
 
 # Added to every shell response: the page becomes crossOriginIsolated (ORT's threads need
 # SharedArrayBuffer) even when the host sends no such headers, and its workers may load.
@@ -17,7 +18,6 @@ ISOLATION_HEADERS = [
 ]
 # The stored body is already decoded: these would describe the bytes on the wire, not it.
 WIRE_HEADERS = ["Content-Encoding", "Content-Length"]
-HEX = "0123456789abcdef"
 
 
 class PrecacheError(Exception):
@@ -26,11 +26,7 @@ class PrecacheError(Exception):
 
 async def sha256_hex(data: Any) -> str:
     digest = __new__(Uint8Array(await crypto.subtle.digest("SHA-256", data)))
-    text = ""
-    for i in range(digest.length):
-        byte = digest[i]
-        text += HEX[byte >> 4] + HEX[byte & 15]
-    return text
+    return to_hex(digest, digest.length)
 
 
 def isolated(scope: Any, response: Any, body: Any) -> Any:

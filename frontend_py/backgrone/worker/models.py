@@ -11,13 +11,13 @@ from backgrone.jsglobals import Promise, Uint8Array, crypto, fetch, setTimeout, 
 from backgrone.core import messages
 from backgrone.core.engines import ENGINES, Engine
 from backgrone.core.messages import AnyError, AppError
+from backgrone.core.digest import to_hex
 
 # Enough requests in flight to fill a connection without starving the page's own requests.
 PARALLEL_FETCHES = 4
 # A dropped connection is retried with backoff; chunks already verified are kept.
 FETCH_ATTEMPTS = 4
 RETRY_BASE_MS = 500
-HEX = "0123456789abcdef"
 KEY_PREFIX = "model:"
 SOURCE_BUNDLED = "bundled"
 SOURCE_USER = "user"
@@ -29,11 +29,7 @@ ProgressFn = Callable[[float, float], None]
 
 async def sha256_hex(data: Any) -> str:
     digest = __new__(Uint8Array(await crypto.subtle.digest("SHA-256", data)))
-    text = ""
-    for i in range(digest.length):
-        byte = digest[i]
-        text += HEX[byte >> 4] + HEX[byte & 15]
-    return text
+    return to_hex(digest, digest.length)
 
 
 def cache_key(engine_id: str, sha256: str) -> str:
