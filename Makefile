@@ -44,5 +44,10 @@ lint: setup
 test: build browser lint
 	$(BIN)/pytest
 
+# Ours vs the peer vs native onnxruntime (speed), then quality when an eval folder exists
+# (BENCH_EVAL, default ../shared/eval). Minutes; results in bench/results/. BENCH_ARGS to pass options.
+bench: build browser
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
+
 clean:
 	rm -rf build/.cache public/assets public/models public/ort .mypy_cache .pytest_cache .ruff_cache

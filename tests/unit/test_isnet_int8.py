@@ -1,0 +1,90 @@
+"""build/isnet_int8.py on a tiny ISNet-shaped model the test makes: fp16 weights behind casts,
+a side output, the mask through conv -> resize -> sigmoid. Fast (no real model needed)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "build"))
+import isnet_int8  # noqa: E402
+
+
+def tiny_fp16_model() -> onnx.ModelProto:
+    """input f32 [1,3,1024,1024] -> cast fp16 -> conv(stride 8)+relu -> side output and
+    conv -> resize x8 -> sigmoid -> cast f32 -> `output`. Nodes are listed out of order,
+    as in the exported ISNet."""
+    rng = np.random.default_rng(3)
+    w1 = numpy_helper.from_array((rng.normal(0, 0.3, (4, 3, 8, 8))).astype(np.float16), "w1")
+    w2 = numpy_helper.from_array((rng.normal(0, 0.3, (1, 4, 3, 3))).astype(np.float16), "w2")
+    scales = numpy_helper.from_array(np.array([1, 1, 8, 8], dtype=np.float32), "scales")
+    nodes = [
+        helper.make_node("Sigmoid", ["up"], ["mask16"], name="sigmoid"),
+        helper.make_node("Cast", ["input"], ["x16"], name="cast_in", to=TensorProto.FLOAT16),
+        helper.make_node("Conv", ["x16", "w1"], ["c1"], name="conv1", strides=[8, 8]),
+        helper.make_node("Relu", ["c1"], ["r1"], name="relu1"),
+        helper.make_node("Cast", ["r1"], ["side"], name="cast_side", to=TensorProto.FLOAT),
+        helper.make_node("Conv", ["r1", "w2"], ["c2"], name="conv2", pads=[1, 1, 1, 1]),
+        helper.make_node("Resize", ["c2", "", "scales"], ["up"], name="resize", mode="linear"),
+        helper.make_node("Cast", ["mask16"], ["output"], name="cast_out", to=TensorProto.FLOAT),
+    ]
+    graph = helper.make_graph(
+        nodes, "tiny",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 3, 1024, 1024])],
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 1, 1024, 1024]),
+         helper.make_tensor_value_info("side", TensorProto.FLOAT, [1, 4, 128, 128])],
+        [w1, w2, scales])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 15)])
+    model.ir_version = 8
+    return model
+
+
+def run(model: onnx.ModelProto | Path, x: np.ndarray) -> np.ndarray:
+    source = str(model) if isinstance(model, Path) else model.SerializeToString()
+    session = ort.InferenceSession(source, providers=["CPUExecutionProvider"])
+    return np.asarray(session.run(["output"], {"input": x})[0])
+
+
+def photo_input() -> np.ndarray:
+    from skimage import data
+
+    return isnet_int8.model_input(Image.fromarray(data.astronaut()))
+
+
+def test_widened_model_computes_the_same_mask_in_float32() -> None:
+    x = photo_input()
+    expected = run(tiny_fp16_model(), x)
+    wide = isnet_int8.widen_fp16(tiny_fp16_model())
+    assert not [t for t in wide.graph.initializer if t.data_type == TensorProto.FLOAT16]
+    assert not [n for n in wide.graph.node if n.op_type == "Cast"]
+    np.testing.assert_allclose(run(wide, x), expected, atol=2e-3)
+
+
+def test_keep_outputs_drops_the_side_output_and_sorts_the_graph() -> None:
+    model = isnet_int8.keep_outputs(isnet_int8.widen_fp16(tiny_fp16_model()), ["output"])
+    onnx.checker.check_model(model)  # raises unless topologically sorted
+    assert [o.name for o in model.graph.output] == ["output"]
+    assert isnet_int8.float_tail(model) == ["sigmoid", "resize", "conv2"]
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_static_int8_model_is_quantized_and_close(tmp_path: Path) -> None:
+    from skimage import data
+
+    photos = [Image.fromarray(data.astronaut()), Image.fromarray(data.coffee())]
+    target = isnet_int8.build_isnet_static_int8(
+        tiny_fp16_model().SerializeToString(), tmp_path / "int8.onnx", photos)
+    ops = [n.op_type for n in onnx.load(str(target)).graph.node]
+    assert "QuantizeLinear" in ops and "DequantizeLinear" in ops
+    x = photo_input()
+    reference = run(tiny_fp16_model(), x)
+    quantized = run(target, x)
+    assert quantized.shape == (1, 1, 1024, 1024)
+    # 8-bit steps stay small against the mask's 0..1 range.
+    assert float(np.abs(quantized - reference).mean()) < 0.02
