@@ -367,6 +367,15 @@ def canvas_point(canvas: Any, x: int, y: int) -> tuple[int, int]:
     return int((x + 0.5) * scale - rect["width"] / 2), int((y + 0.5) * scale - rect["height"] / 2)
 
 
+def next_download(ui: webdriver.Chrome, job_id: str, previous: str) -> tuple[str, np.ndarray]:
+    """Wait for the job's download made after `previous` (a new URL, marked ready); its RGBA."""
+    def made(d: webdriver.Chrome) -> str | bool:
+        job = [j for j in jobs(d) if j["id"] == job_id][0]
+        return job["href"] if job["ready"] == "true" and job["href"] != previous else False
+    href: str = WebDriverWait(ui, TIMEOUT).until(made)
+    return href, np.asarray(image_at(ui, href))
+
+
 def test_brush_erases_pixels_and_undo_restores_them(ui: webdriver.Chrome) -> None:
     first = [j for j in jobs(ui) if j["state"] == "done"][0]
     original = np.asarray(image_at(ui, first["href"]))
@@ -374,7 +383,7 @@ def test_brush_erases_pixels_and_undo_restores_them(ui: webdriver.Chrome) -> Non
     viewer = open_viewer(ui, first["id"])
     viewer.find_element(By.CSS_SELECTOR, "[data-brush-toggle]").send_keys(Keys.ENTER)
     controls = viewer.find_element(By.CSS_SELECTOR, "[data-brush-controls]")
-    WebDriverWait(ui, 60).until(lambda d: controls.get_attribute("data-ready") == "true")
+    WebDriverWait(ui, TIMEOUT).until(lambda d: controls.get_attribute("data-ready") == "true")
     set_value(ui, "[data-brush-size]", "12")
     set_value(ui, "[data-brush-hardness]", "100")
     canvas = viewer.find_element(By.CSS_SELECTOR, "[data-canvas]")
@@ -382,37 +391,33 @@ def test_brush_erases_pixels_and_undo_restores_them(ui: webdriver.Chrome) -> Non
     ui.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)
     dx, dy = canvas_point(canvas, x, y)
     ActionChains(ui).move_to_element_with_offset(canvas, dx, dy).click().perform()
-    erased = wait_links_ready(ui, ".png")
-    job = [j for j in erased if j["id"] == first["id"]][0]
-    assert job["href"] != first["href"]
-    edited = np.asarray(image_at(ui, job["href"]))
-    assert edited[y, x, 3] == 0
+    href, edited = next_download(ui, first["id"], first["href"])
+    assert edited[y, x, 3] == 0, (x, y, np.argwhere(edited[:, :, 3] != original[:, :, 3])[:5])
     changed = edited[:, :, 3] != original[:, :, 3]
     assert 50 < changed.sum() < 400  # about a 12 px wide dot, nothing else
     opaque = (edited[:, :, 3] == 255) & (original[:, :, 3] == 255)
     assert np.array_equal(edited[opaque][:, :3], original[opaque][:, :3])  # the photo's own colours
-    # Undo restores every pixel; the colours under the restored alpha are the photo's.
+    # Undo restores every pixel.
     viewer.find_element(By.CSS_SELECTOR, "[data-undo]").click()
-    job = [j for j in wait_links_ready(ui, ".png") if j["id"] == first["id"]][0]
-    restored = np.asarray(image_at(ui, job["href"]))
+    href, restored = next_download(ui, first["id"], href)
     assert np.array_equal(restored[:, :, 3], original[:, :, 3])
     # Redo from the keyboard, then undo again with Ctrl+Z.
     canvas.send_keys(Keys.CONTROL, "y")
-    job = [j for j in wait_links_ready(ui, ".png") if j["id"] == first["id"]][0]
-    assert np.asarray(image_at(ui, job["href"]))[y, x, 3] == 0
+    href, redone = next_download(ui, first["id"], href)
+    assert redone[y, x, 3] == 0
     canvas.send_keys(Keys.CONTROL, "z")
-    job = [j for j in wait_links_ready(ui, ".png") if j["id"] == first["id"]][0]
-    assert np.array_equal(np.asarray(image_at(ui, job["href"]))[:, :, 3], original[:, :, 3])
+    href, undone = next_download(ui, first["id"], href)
+    assert np.array_equal(undone[:, :, 3], original[:, :, 3])
     # The keyboard brush paints where its cursor is (the pointer left it at x, y): Space there,
     # then a stroke two steps to the right with Space held.
     canvas.send_keys(Keys.SPACE)
-    job = [j for j in wait_links_ready(ui, ".png") if j["id"] == first["id"]][0]
-    assert np.asarray(image_at(ui, job["href"]))[y, x, 3] == 0
+    href, spaced = next_download(ui, first["id"], href)
+    assert spaced[y, x, 3] == 0
     assert ui.switch_to.active_element == canvas
     ActionChains(ui).key_down(Keys.SPACE).send_keys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT).key_up(
         Keys.SPACE).perform()
-    job = [j for j in wait_links_ready(ui, ".png") if j["id"] == first["id"]][0]
-    stroke = np.asarray(image_at(ui, job["href"]))[:, :, 3]
+    href, stroked = next_download(ui, first["id"], href)
+    stroke = stroked[:, :, 3]
     assert stroke[y, x + 6] == 0 and (stroke != original[:, :, 3]).sum() > changed.sum()
 
 
