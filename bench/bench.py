@@ -49,30 +49,6 @@ STAGES = ("decode", "preprocess", "inference", "postprocess", "encode")
 PEER_MODEL = {"precision": "isnet_fp16", "lightweight": "isnet_quint8"}
 
 
-# ---------------------------------------------------------------- photos
-
-
-def make_photos() -> dict[str, Path]:
-    """photo-512.jpg (the astronaut) and photo-12mp.jpg (the coffee cup cropped to 4:3,
-    upscaled to 4000x3000 with mild sensor-like noise, so that it does not compress like a
-    flat upscale): JPEG q92, as a camera or phone would hand them over."""
-    from skimage import data
-
-    folder = CACHE / "photos"
-    folder.mkdir(parents=True, exist_ok=True)
-    small = folder / "photo-512.jpg"
-    large = folder / "photo-12mp.jpg"
-    if not small.exists():
-        Image.fromarray(data.astronaut()).save(small, quality=92)
-    if not large.exists():
-        cup = Image.fromarray(data.coffee())  # 600x400
-        cup = cup.crop((33, 0, 567, 400)).resize((4000, 3000), Image.Resampling.BICUBIC)
-        noise = np.random.default_rng(6).normal(0, 3.0, (3000, 4000, 3))
-        pixels = np.clip(np.asarray(cup, dtype=np.float64) + noise, 0, 255).astype(np.uint8)
-        Image.fromarray(pixels).save(large, quality=92)
-    return {"512": small, "12mp": large}
-
-
 # ---------------------------------------------------------------- ours, in Chromium
 
 PUT_PHOTO = """
@@ -84,8 +60,8 @@ return true;
 """
 
 OUR_JOB = """
-const [name, engine] = args;
-const result = await window.backgrone.removeBackground(window.__bench[name], {engine});
+const [name, engine, refine] = args;
+const result = await window.backgrone.removeBackground(window.__bench[name], {engine, refine});
 return {timings: result.timings, width: result.width, height: result.height,
         bytes: result.png.size, type: result.png.type, at_ms: performance.now()};
 """
@@ -101,10 +77,12 @@ return {ready_ms: performance.now(), threads: status ? status.threads : null,
 class Bench:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
-        self.photos = make_photos()
+        self.photos = benchsite.make_photos()
         self.roots: list[int] = []
         self.records: list[dict[str, Any]] = []
         self.errors: list[str] = []
+        # Our edge refinement (on by default in the app) is work the peer does not do.
+        self.refine = not args.no_refine
 
     def measure(self, label: str, action: Any) -> tuple[Any, dict[str, Any]]:
         """Wait for a quiet machine (bounded), then run `action` inside a busyness window."""
@@ -135,7 +113,7 @@ class Bench:
 
         def action() -> tuple[dict[str, Any], dict[str, Any]]:
             ready = self.load_app(driver, server, photo)
-            return ready, run_async(driver, OUR_JOB, photo, engine_id)
+            return ready, run_async(driver, OUR_JOB, photo, engine_id, self.refine)
 
         (ready, result), busy = self.measure(f"{photo} {kind}", action)
         fetched = [r for r in server.requests() if f"/models/{engine_id}/" in r]
@@ -156,7 +134,8 @@ class Bench:
             self.our_cold(driver, server, engine_id, photo, "cold")
             for repeat in range(self.args.repeats):
                 result, busy = self.measure(f"{photo} warm {repeat + 1}",
-                                            lambda photo=photo: run_async(driver, OUR_JOB, photo, engine_id))
+                                            lambda photo=photo: run_async(driver, OUR_JOB, photo, engine_id,
+                                                                          self.refine))
                 self.record(who="ours", engine=engine_id, photo=photo, kind="warm",
                             timings=result["timings"], png_bytes=result["bytes"], busy=busy)
         # The small photo again after a reload: the model now comes from IndexedDB.
@@ -197,7 +176,7 @@ return {timings: result.timings, bytes: result.png.size, threads: result.threads
     # -- native onnxruntime
 
     def native(self, engine_id: str) -> None:
-        import onnxruntime as ort
+        import onnxruntime as ort  # type: ignore[import-untyped]
 
         print(f"  native, {engine_id}", flush=True)
         engine = find_engine(engine_id)
@@ -286,6 +265,9 @@ return {timings: result.timings, bytes: result.png.size, threads: result.threads
                         self.errors.append(f"peer {engine_id}: {exc}")
                 if not self.args.no_native:
                     self.native(engine_id)
+                # What is measured so far survives an interrupted run.
+                RESULTS.mkdir(parents=True, exist_ok=True)
+                (RESULTS / "partial.json").write_text(json.dumps({"records": self.records}, indent=1))
             browser = driver.capabilities.get("browserVersion", "")
         finally:
             driver.quit()
@@ -299,6 +281,7 @@ return {timings: result.timings, bytes: result.png.size, threads: result.threads
             "photos": {k: {"file": v.name, "size": list(Image.open(v).size), "bytes": v.stat().st_size}
                        for k, v in self.photos.items()},
             "engines": engines,
+            "refine": self.refine,
             "repeats": self.args.repeats,
             "records": self.records,
             "errors": self.errors,
@@ -325,7 +308,10 @@ def summarise(result: dict[str, Any]) -> list[dict[str, Any]]:
                 cold = [r for r in picked if r["kind"] == "cold"]
                 if not warm:
                     continue
-                med = median_timings(warm)
+                # Runs that others disturbed are kept in the JSON but left out of the median
+                # when at least one quiet run exists.
+                quiet = [r for r in warm if not r["busy"]["noisy"]]
+                med = median_timings(quiet or warm)
                 row[who] = {
                     "warm": med,
                     "warm_min_total": min(r["timings"]["total"] for r in warm),
@@ -337,8 +323,10 @@ def summarise(result: dict[str, Any]) -> list[dict[str, Any]]:
                     "reload": next(({"source": r["source"], "ready_to_run_ms": r["ready_to_run_ms"],
                                      "model_ms": r["timings"].get("model"), "total": r["timings"]["total"]}
                                     for r in picked if r["kind"] == "reload"), None),
-                    "others_cpu": max(r["busy"]["others_cpu"] for r in picked),
-                    "noisy": any(r["busy"]["noisy"] for r in picked),
+                    "quiet_runs": len(quiet),
+                    "warm_runs": len(warm),
+                    "others_cpu": max(r["busy"]["others_cpu"] for r in (quiet or warm)),
+                    "noisy": not quiet,
                 }
             ours = row.get("ours")
             if ours:
@@ -361,7 +349,7 @@ def table(rows: list[dict[str, Any]]) -> str:
         return "   -" if value is None else f"{value:4.2f}"
 
     lines = [
-        "warm end to end (median, s) | our stages: decode pre infer post encode | cold (source)"
+        "warm end to end (median of quiet runs, s) | our stages: decode pre infer post encode | cold (source)"
         " | ratios ours/peer ours/native (infer) | pre+post/infer | others' CPU (max)",
         "-" * 150,
     ]
@@ -447,9 +435,15 @@ def main() -> int:
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--no-native", action="store_true")
     parser.add_argument("--no-quality", action="store_true")
+    parser.add_argument("--no-refine", action="store_true", help="our jobs without edge refinement")
     parser.add_argument("--eval", default="",
                         help="eval folder for bench/quality.py (default: BENCH_EVAL or ../shared/eval)")
+    parser.add_argument("--summarise", default="",
+                        help="print the table of a saved results JSON, run nothing")
     args = parser.parse_args()
+    if args.summarise:
+        print(table(summarise(json.loads(Path(args.summarise).read_text()))))
+        return 0
     result = Bench(args).run()
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "partial.json").write_text(json.dumps(result, indent=1))

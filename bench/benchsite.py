@@ -16,6 +16,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+from PIL import Image
+
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "bench" / ".site"
 PAGES = ROOT / "bench" / "pages"
@@ -25,8 +28,30 @@ OUR_ORT = NODE_MODULES / "onnxruntime-web" / "dist"
 DATA = NODE_MODULES / "@imgly" / "background-removal-data" / "dist"
 ORT_FILES = ("ort-wasm-simd-threaded.wasm", "ort-wasm-simd-threaded.mjs")
 # The peer's model names for the chunks our engines ship.
+CACHE = ROOT / "bench" / ".cache"
 PEER_MODELS = {"precision": ("/models/isnet_fp16", "/models/medium"),
                "lightweight": ("/models/isnet_quint8", "/models/small")}
+
+
+def make_photos() -> dict[str, Path]:
+    """photo-512.jpg (the astronaut) and photo-12mp.jpg (the coffee cup cropped to 4:3,
+    upscaled to 4000x3000 with mild sensor-like noise, so that it does not compress like a
+    flat upscale): JPEG q92, as a camera or phone would hand them over."""
+    from skimage import data
+
+    folder = CACHE / "photos"
+    folder.mkdir(parents=True, exist_ok=True)
+    small = folder / "photo-512.jpg"
+    large = folder / "photo-12mp.jpg"
+    if not small.exists():
+        Image.fromarray(data.astronaut()).save(small, quality=92)  # type: ignore[no-untyped-call]
+    if not large.exists():
+        cup = Image.fromarray(data.coffee())  # type: ignore[no-untyped-call]  # 600x400
+        cup = cup.crop((33, 0, 567, 400)).resize((4000, 3000), Image.Resampling.BICUBIC)
+        noise = np.random.default_rng(6).normal(0, 3.0, (3000, 4000, 3))
+        pixels = np.clip(np.asarray(cup, dtype=np.float64) + noise, 0, 255).astype(np.uint8)
+        Image.fromarray(pixels).save(large, quality=92)
+    return {"512": small, "12mp": large}
 
 
 def link(target: Path, link_path: Path) -> None:

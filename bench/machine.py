@@ -83,7 +83,7 @@ class Window:
                 "others_cpu": round(others / capacity, 3), "noisy": others / capacity > NOISY_SHARE}
 
 
-def wait_quiet(roots: list[int], limit_s: float = 30.0, sample_s: float = 1.0,
+def wait_quiet(roots: list[int], limit_s: float = 30.0, sample_s: float = 2.0,
                threshold: float = NOISY_SHARE) -> dict[str, float | bool]:
     """Wait (at most limit_s) until others use under `threshold` of the machine for one sample."""
     began = time.monotonic()

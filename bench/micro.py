@@ -26,7 +26,6 @@ for folder in (ROOT / "frontend_py", ROOT / "tests", ROOT / "bench"):
 
 import benchsite  # noqa: E402
 import machine  # noqa: E402
-from bench import make_photos  # noqa: E402
 from support import reference  # noqa: E402
 from support.browser import run_async, start_chromium  # noqa: E402
 
@@ -55,7 +54,7 @@ def model_files(wanted: list[str]) -> dict[str, Path]:
 
 class Micro:
     def __init__(self, models: dict[str, Path]) -> None:
-        photos = make_photos()
+        photos = benchsite.make_photos()
         site = benchsite.build(models, {p.name: p for p in photos.values()})
         logs = ROOT / "bench" / ".cache" / "logs"
         logs.mkdir(parents=True, exist_ok=True)
@@ -166,7 +165,7 @@ def main() -> int:
             for threads in [int(t) for t in args.threads.split(",")]:
                 micro.interleaved(list(files), args.repeats + 1, args.quiet_wait, threads)
         elif args.what == "options":
-            cases = [
+            cases: list[tuple[str, dict[str, Any], int]] = [
                 ("app today (all)", BASE, 0),
                 ("graphOptimizationLevel extended", {"graphOptimizationLevel": "extended"}, 0),
                 ("graphOptimizationLevel basic", {"graphOptimizationLevel": "basic"}, 0),

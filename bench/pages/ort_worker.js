@@ -158,6 +158,7 @@ async function alphaStep({ width, height, url, side }) {
     const context = canvas.getContext('2d', { willReadFrequently: true });
     context.drawImage(full, 0, 0);
     const pixels = context.getImageData(0, 0, width, height);
+    const read = performance.now();
     const data = pixels.data;
     const sx = side / width, sy = side / height;
     const lo = new Int32Array(width), hi = new Int32Array(width), fr = new Float32Array(width);
@@ -176,8 +177,12 @@ async function alphaStep({ width, height, url, side }) {
         p += 4;
       }
     }
+    const looped = performance.now();
     context.putImageData(pixels, 0, 0);
-    out.jsLoop = performance.now() - began;
+    context.getImageData(0, 0, 1, 1);
+    const written = performance.now();
+    out.jsLoop = written - began;
+    out.jsLoopParts = { drawAndRead: read - began, loop: looped - read, write: written - looped };
   }
   {
     const began = performance.now();

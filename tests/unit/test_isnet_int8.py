@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import onnx
-import onnxruntime as ort
+import onnxruntime as ort  # type: ignore[import-untyped]
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 from PIL import Image
@@ -54,7 +54,7 @@ def run(model: onnx.ModelProto | Path, x: np.ndarray) -> np.ndarray:
 def photo_input() -> np.ndarray:
     from skimage import data
 
-    return isnet_int8.model_input(Image.fromarray(data.astronaut()))
+    return isnet_int8.model_input(Image.fromarray(data.astronaut()))  # type: ignore[no-untyped-call]
 
 
 def test_widened_model_computes_the_same_mask_in_float32() -> None:
@@ -77,7 +77,7 @@ def test_keep_outputs_drops_the_side_output_and_sorts_the_graph() -> None:
 def test_static_int8_model_is_quantized_and_close(tmp_path: Path) -> None:
     from skimage import data
 
-    photos = [Image.fromarray(data.astronaut()), Image.fromarray(data.coffee())]
+    photos = [Image.fromarray(getattr(data, name)()) for name in ("astronaut", "coffee")]
     target = isnet_int8.build_isnet_static_int8(
         tiny_fp16_model().SerializeToString(), tmp_path / "int8.onnx", photos)
     ops = [n.op_type for n in onnx.load(str(target)).graph.node]
