@@ -466,8 +466,10 @@ def main() -> int:
         eval_dir = args.eval or os.environ.get("BENCH_EVAL") or str(ROOT.parent / "shared" / "eval")
         if Path(eval_dir).exists():
             print("\nquality (bench/quality.py):", flush=True)
+            # It scores the ISNet engines (their masks natively, with and without refinement).
+            engines = [e for e in result["engines"] if e in ("precision", "lightweight")]
             return subprocess.run([sys.executable, str(quality), "--eval", eval_dir,
-                                   "--engines", ",".join(result["engines"])]).returncode
+                                   "--engines", *engines]).returncode
         print(f"\nquality: skipped ({eval_dir} not found)")
     return 0
 
