@@ -24,6 +24,7 @@ Blob: Any = None
 Date: Any = None
 Error: Any = None
 Float32Array: Any = None
+Float64Array: Any = None
 ImageData: Any = None
 JSON: Any = None
 Math: Any = None

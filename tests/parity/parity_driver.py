@@ -7,7 +7,7 @@ import json
 from array import array
 from typing import Any, List
 
-from backgrone.jsglobals import JSON, Float32Array, Uint8ClampedArray, __new__  # noqa: F401
+from backgrone.jsglobals import JSON, Float32Array, Float64Array, Uint8ClampedArray, __new__  # noqa: F401
 
 
 def floats(n: int) -> Any:
@@ -18,6 +18,10 @@ def clamped_bytes(n: int) -> Any:
     return bytearray(n)
 
 
+def doubles(n: int) -> Any:
+    return array("d", bytes(8 * n))
+
+
 def dump(value: Any) -> None:
     print(json.dumps(value))
 # __pragma__('noskip')
@@ -26,6 +30,8 @@ def dump(value: Any) -> None:
 #?    return __new__(Float32Array(n))
 #?def clamped_bytes(n):
 #?    return __new__(Uint8ClampedArray(n))
+#?def doubles(n):
+#?    return __new__(Float64Array(n))
 #?def dump(value):
 #?    print(JSON.stringify(value))
 # __pragma__('noecom')
@@ -37,6 +43,7 @@ from backgrone.core.mask import apply_alpha, mask_to_alpha8  # noqa: E402
 from backgrone.core.tensor import rgba_to_nchw  # noqa: E402
 from backgrone.core import brush, output, sniff  # noqa: E402
 from backgrone.core.digest import to_hex  # noqa: E402
+from backgrone.core import refine  # noqa: E402
 
 
 class Random:
@@ -137,6 +144,7 @@ def main() -> None:
     brush_section(report, rng)
     sniff_section(report)
     report["hex"] = to_hex(bytes_of("\x00\x0f\xf0\xff\x12\xab"), 6)
+    refine_section(report, rng)
     dump(report)
 
 
@@ -238,6 +246,36 @@ def sniff_section(report: Any) -> None:
             result = sniff.sniff(data, count)
             found.append([result.kind, result.width, result.height])
     report["sniff"] = found
+
+
+def refine_section(report: Any, rng: Random) -> None:
+    """Edge refinement: at full resolution (step 1) and through a subsampled working grid,
+    on noisy photos with an edge and masks with opaque, transparent and fractional parts."""
+    cutouts = []
+    for case in [[23, 17, 9, refine.WORK_SIDE], [31, 45, 8, 7], [40, 30, 16, 12]]:
+        width = case[0]
+        height = case[1]
+        side = case[2]
+        plan = refine.RefinePlan(width, height, side, case[3])
+        photo = clamped_bytes(4 * width * height)
+        for y in range(height):
+            for x in range(width):
+                pixel = 4 * (y * width + x)
+                base = 40 if 2 * x < width else 160
+                photo[pixel] = base + rng.next_int(60)
+                photo[pixel + 1] = 200 - base + rng.next_int(40)
+                photo[pixel + 2] = rng.next_int(256)
+                photo[pixel + 3] = 255 if y % 3 else rng.next_int(256)
+        mask = clamped_bytes(side * side)
+        for i in range(side * side):
+            column = i - side * (i // side)
+            mask[i] = 255 if 3 * column < side else (0 if 3 * column > 2 * side else rng.next_int(256))
+        planes = []
+        for _ in range(refine.PLANES):
+            planes.append(floats(plan.count))
+        refine.refine(mask, photo, plan, planes, doubles(plan.line_length))
+        cutouts.append([plan.step, plan.radius, as_list(photo, 4 * width * height)])
+    report["refine"] = cutouts
 
 
 main()

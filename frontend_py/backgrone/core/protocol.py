@@ -34,8 +34,9 @@ Message = Dict[str, Any]  # a type alias: mypy only
 # __pragma__('noskip')
 
 
-def process(job: int, engine: str, image: Any) -> Message:
-    return {"kind": PROCESS, "job": job, "engine": engine, "image": image}
+def process(job: int, engine: str, image: Any, refine: bool = True) -> Message:
+    """Cut out `image` with `engine`; `refine`: edge refinement against the photo (core/refine)."""
+    return {"kind": PROCESS, "job": job, "engine": engine, "image": image, "refine": refine}
 
 
 def progress(job: int, stage: str, done: float, total: float) -> Message:

@@ -32,6 +32,9 @@ class App:
         doc = self.document
         self.queue = jobs.JobQueue()
         self.images: Dict[int, Any] = {}
+        # Per job: refine the edges (the checkbox's state when it was added, or the API option).
+        self.refine_flags: Dict[int, bool] = {}
+        self.refine_box = doc.querySelector("[data-refine]")
         # Promise callbacks of jobs started through the API: [resolve, reject].
         self.waiters: Dict[int, List[Any]] = {}
         self.status: Any = None
@@ -65,14 +68,16 @@ class App:
 
     def take_files(self, files: List[Any]) -> None:
         engine_id = self.engines.current()
+        refine = bool(self.refine_box.checked) if self.refine_box else True
         for image in files:
-            self.add(image, image.js_name or "pasted-image", engine_id)
+            self.add(image, image.js_name or "pasted-image", engine_id, refine)
         if len(files) > 1:
             self.view.announce(str(len(files)) + " images added to the queue")
 
-    def add(self, image: Any, file_name: str, engine_id: str) -> jobs.Job:
+    def add(self, image: Any, file_name: str, engine_id: str, refine: bool = True) -> jobs.Job:
         job = self.queue.add(file_name, engine_id)
         self.images[job.job_id] = image
+        self.refine_flags[job.job_id] = refine
         self.view.add(job)
         self.pump()
         return job
@@ -84,7 +89,8 @@ class App:
         if job is None:
             return
         self.view.update(job, "")
-        self.bridge.send(protocol.process(job.job_id, job.engine, self.images[job.job_id]))
+        refine = job.job_id not in self.refine_flags or self.refine_flags[job.job_id]
+        self.bridge.send(protocol.process(job.job_id, job.engine, self.images[job.job_id], refine))
 
     def on_worker_message(self, message: protocol.Message) -> None:
         kind = message["kind"]
@@ -206,6 +212,8 @@ class App:
         self.downloads.forget(job_id)
         if job_id in self.images:
             del self.images[job_id]
+        if job_id in self.refine_flags:
+            del self.refine_flags[job_id]
         self.view.forget(job_id)
         self.show_summary()
 
@@ -259,8 +267,10 @@ class App:
         return removed
 
     def remove_background(self, image: Any, options: Any) -> Any:
-        """window.backgrone.removeBackground(blob, {engine}) -> Promise of {png, width, height, timings}."""
+        """window.backgrone.removeBackground(blob, {engine, refine}) -> Promise of {png, width,
+        height, timings}. Edges are refined unless refine is false."""
         engine_id = options.engine if options and options.engine else DEFAULT_ENGINE
+        refine = not (options and options.refine is False)
 
         def executor(resolve: Any, reject: Any) -> None:
             try:
@@ -268,7 +278,7 @@ class App:
             except AnyError as exc:
                 reject(__new__(Error(messages.message_for(messages.UNKNOWN_ENGINE, str(exc)))))
                 return
-            job = self.add(image, image.js_name if image.js_name else "image", engine_id)
+            job = self.add(image, image.js_name if image.js_name else "image", engine_id, refine)
             self.waiters[job.job_id] = [resolve, reject]
 
         return __new__(Promise(executor))

@@ -35,7 +35,9 @@ class WorkerLoop:
         kind = message["kind"]
         if kind == protocol.PROCESS:
             job = message["job"]
-            self.then(lambda: self.process(job, message["engine"], message["image"]))
+            # Refined unless the page says false (the default when the field is missing).
+            refine = message["refine"] is not False
+            self.then(lambda: self.process(job, message["engine"], message["image"], refine))
         elif kind == protocol.ENGINES:
             # Read-only, so it need not wait behind a running job.
             Promise.resolve(self.answer(message, self.store.describe))
@@ -90,7 +92,7 @@ class WorkerLoop:
             self.told_cache_failure = True
             self.post(protocol.notice(messages.STORAGE_FULL, self.store.cache_failure))
 
-    async def process(self, job: int, engine_id: str, image: Any) -> None:
+    async def process(self, job: int, engine_id: str, image: Any, refine: bool) -> None:
         def report(stage: str, done: float, total: float) -> None:
             self.post(protocol.progress(job, stage, done, total))
 
@@ -100,7 +102,7 @@ class WorkerLoop:
             self.post(protocol.error(job, messages.UNKNOWN_ENGINE, str(exc)))
             return
         try:
-            fields = await self.pipeline.run(engine, image, report)
+            fields = await self.pipeline.run(engine, image, report, refine)
         except AnyError as exc:
             code = exc.code if isinstance(exc, AppError) else messages.INTERNAL
             console.error("backgrone job", job, code, exc)

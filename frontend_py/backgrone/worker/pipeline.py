@@ -3,8 +3,8 @@ postprocess, encode. The arithmetic lives in core/; this module moves pixels bet
 # __pragma__('skip')
 from typing import Any, Callable, Dict
 from backgrone.jsglobals import (
-    Float32Array, OffscreenCanvas, Uint8Array, Uint8ClampedArray, createImageBitmap, performance,
-    __new__, __pragma__,
+    Float32Array, Float64Array, OffscreenCanvas, Uint8Array, Uint8ClampedArray, createImageBitmap,
+    performance, __new__, __pragma__,
 )
 # __pragma__('noskip')
 import math
@@ -13,6 +13,7 @@ from backgrone.core import messages, sniff
 from backgrone.core.engines import Engine
 from backgrone.core.geometry import MAX_MEGAPIXELS, fits
 from backgrone.core.mask import apply_alpha, mask_to_alpha8
+from backgrone.core.refine import PLANES, RefinePlan, refine as refine_edges
 from backgrone.core.tensor import rgba_to_nchw
 from backgrone.core.messages import AnyError, AppError
 from backgrone.worker.models import ModelStore
@@ -85,6 +86,11 @@ class Pipeline:
         self.sessions = sessions
         self._pixels: Any = None
         self._alpha: Any = None
+        # Edge refinement's working planes (18 floats per working pixel, under 80 MB at any
+        # photo size): kept and grown, so that a queue of photos does not allocate and collect
+        # tens of MB per photo.
+        self._planes: Any = None
+        self._line: Any = None
 
     async def ensure_session(self, engine: Engine, report: ReportFn, timings: Dict[str, float]) -> None:
         """Open the engine's session: from IndexedDB when cached, else downloaded (and cached).
@@ -123,8 +129,21 @@ class Pipeline:
             self._pixels = __new__(Float32Array(3 * count))
             self._alpha = __new__(Uint8ClampedArray(count))
 
-    async def run(self, engine: Engine, image: Any, report: ReportFn) -> Dict[str, Any]:
-        """Process one image; returns the fields of a protocol result."""
+    def refine_into(self, side: int, rgba: Any, width: int, height: int) -> None:
+        """Edge refinement (core/refine) of the mask in self._alpha into the photo's rgba."""
+        plan = RefinePlan(width, height, side)
+        if not self._planes or self._planes.length < PLANES * plan.count:
+            self._planes = __new__(Float32Array(PLANES * plan.count))
+        if not self._line or self._line.length < plan.line_length:
+            self._line = __new__(Float64Array(plan.line_length))
+        planes = []
+        for k in range(PLANES):
+            planes.append(self._planes.subarray(k * plan.count, (k + 1) * plan.count))
+        refine_edges(self._alpha, rgba, plan, planes, self._line)
+
+    async def run(self, engine: Engine, image: Any, report: ReportFn, refine: bool = True) -> Dict[str, Any]:
+        """Process one image (edges refined unless `refine` is false); returns the fields of a
+        protocol result."""
         began = performance.now()
         timings: Dict[str, float] = {}
         await self.ensure_session(engine, report, timings)
@@ -137,7 +156,7 @@ class Pipeline:
         width = full.width
         height = full.height
         try:
-            png = await self.cut_out(engine, full, report, timings, mark)
+            png = await self.cut_out(engine, full, report, timings, mark, refine)
         finally:
             # Bitmaps hold decoded pixels outside the JS heap: release them whatever happened.
             full.close()
@@ -145,7 +164,7 @@ class Pipeline:
         return {"png": png, "width": width, "height": height, "timings": timings}
 
     async def cut_out(self, engine: Engine, full: Any, report: ReportFn, timings: Dict[str, float],
-                      mark: float) -> Any:
+                      mark: float, refine: bool) -> Any:
         """From the decoded bitmap to the PNG blob: the stages after decode, each timed."""
         side = engine.input_size
         width = full.width
@@ -182,7 +201,12 @@ class Pipeline:
         context = context_2d(canvas)
         context.drawImage(full, 0, 0)
         pixels = context.getImageData(0, 0, width, height)
-        apply_alpha(self._alpha, side, side, pixels.data, width, height)
+        if refine:
+            refined = performance.now()
+            self.refine_into(side, pixels.data, width, height)
+            timings["refine"] = performance.now() - refined
+        else:
+            apply_alpha(self._alpha, side, side, pixels.data, width, height)
         context.putImageData(pixels, 0, 0)
         timings["postprocess"] = performance.now() - mark
 
