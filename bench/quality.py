@@ -153,11 +153,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--eval", type=Path, default=Path(os.environ.get("BENCH_EVAL", DEFAULT_EVAL)),
                         help="eval folder with manifest.csv (default $BENCH_EVAL or ../shared/eval)")
-    parser.add_argument("--engines", nargs="+", default=ISNET_ENGINES, choices=ISNET_ENGINES)
+    parser.add_argument("--engines", nargs="*", default=ISNET_ENGINES, choices=ISNET_ENGINES,
+                        help="ISNet engines to score (default: both)")
     parser.add_argument("--out", type=Path, default=RESULTS / "quality.json")
     args = parser.parse_args(argv)
     if not (args.eval / "manifest.csv").exists():
         print(f"quality: no eval set at {args.eval} (set --eval or $BENCH_EVAL); skipped")
+        return 0
+    if not args.engines:
+        print("quality: no ISNet engine to score; skipped")
         return 0
     from backgrone.core import refine
 
