@@ -47,6 +47,8 @@ CACHE = ROOT / "bench" / ".cache"
 STAGES = ("decode", "preprocess", "inference", "postprocess", "encode")
 # The peer's model names for our engines' model bytes (see bench/benchsite.py).
 PEER_MODEL = {"precision": "isnet_fp16", "lightweight": "isnet_quint8"}
+# Our static 8-bit ISNet (bench/quantize.py), compared with both of the peer's models.
+INT8 = "int8"
 
 
 # ---------------------------------------------------------------- ours, in Chromium
@@ -140,6 +142,31 @@ class Bench:
                             timings=result["timings"], png_bytes=result["bytes"], busy=busy)
         # The small photo again after a reload: the model now comes from IndexedDB.
         self.our_cold(driver, server, engine_id, "512", "reload")
+
+    def ours_int8(self, driver: Any, server: Server, model: Path) -> None:
+        """Our app running a model file through the Balanced engine's own-file import (the
+        only way to run an unbundled model without a rebuild). Same worker, session options and
+        stages; only normalisation differs (p/255 vs p/256), which costs nothing."""
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        self.load_app(driver, server, "512")
+        # The engine list (with its import button) is drawn once the worker has answered.
+        WebDriverWait(driver, 60).until(
+            lambda d: d.find_elements("css selector", "[data-import-model=balanced]"))
+        driver.find_element("css selector", "[data-import-model=balanced]").click()
+        driver.find_element("css selector", "input[data-model-file]").send_keys(str(model.resolve()))
+        notice = driver.find_element("css selector", "[data-engine-notice]")
+        WebDriverWait(driver, 120).until(lambda d: "is ready" in notice.text)
+        for photo, path in self.photos.items():
+            run_async(driver, PUT_PHOTO, photo, base64.b64encode(path.read_bytes()).decode())
+            # The import left the session open: the first job is warm but for its first run.
+            for repeat in range(self.args.repeats + 1):
+                kind = "first" if repeat == 0 else "warm"
+                result, busy = self.measure(f"{photo} {kind} {repeat}",
+                                            lambda photo=photo: run_async(driver, OUR_JOB, photo, "balanced",
+                                                                          self.refine))
+                self.record(who="ours", engine=INT8, photo=photo, kind=kind, source="imported",
+                            timings=result["timings"], png_bytes=result["bytes"], busy=busy)
 
     # -- the peer
 
@@ -268,6 +295,14 @@ return {timings: result.timings, bytes: result.png.size, threads: result.threads
                 # What is measured so far survives an interrupted run.
                 RESULTS.mkdir(parents=True, exist_ok=True)
                 (RESULTS / "partial.json").write_text(json.dumps({"records": self.records}, indent=1))
+            if self.args.int8:
+                print("engine int8 (our static 8-bit ISNet, imported into the Balanced slot)", flush=True)
+                try:
+                    self.ours_int8(driver, app, Path(self.args.int8))
+                    engines.append(INT8)
+                except Exception as exc:  # noqa: BLE001 - keep the run's other results
+                    print(f"  int8 failed: {exc}", flush=True)
+                    self.errors.append(f"int8: {exc}")
             browser = driver.capabilities.get("browserVersion", "")
         finally:
             driver.quit()
@@ -328,12 +363,20 @@ def summarise(result: dict[str, Any]) -> list[dict[str, Any]]:
                     "others_cpu": max(r["busy"]["others_cpu"] for r in (quiet or warm)),
                     "noisy": not quiet,
                 }
+            if engine_id == INT8:
+                for name, peer_engine in (("peer", "lightweight"), ("peer_fp16", "precision")):
+                    warm = [r for r in result["records"] if r["who"] == "peer" and r["engine"] == peer_engine
+                            and r["photo"] == photo and r["kind"] == "warm"]
+                    quiet = [r for r in warm if not r["busy"]["noisy"]]
+                    if warm:
+                        row[name] = {"warm": median_timings(quiet or warm), "others_cpu": 0.0,
+                                     "noisy": not quiet, "cold_total": None}
             ours = row.get("ours")
             if ours:
                 w = ours["warm"]
                 row["prepost_share"] = (w["decode"] + w["preprocess"] + w["postprocess"]) / w["inference"]
                 row["prepost_encode_share"] = row["prepost_share"] + w["encode"] / w["inference"]
-                for who in ("peer", "native"):
+                for who in ("peer", "peer_fp16", "native"):
                     if who in row:
                         row["ours/" + who] = w["total"] / row[who]["warm"]["total"]
                         row["ours/" + who + " inference"] = w["inference"] / row[who]["warm"]["inference"]
@@ -369,6 +412,12 @@ def table(rows: list[dict[str, Any]]) -> str:
             f" | {r(row.get('ours/peer'))} {r(row.get('ours/native'))}"
             f" ({r(row.get('ours/native inference'))})"
             f" | {row.get('prepost_share', 0):4.0%} | {busy:4.0%}{' NOISY' if noisy else ''}")
+    for row in rows:
+        if row["engine"] == INT8:
+            lines.append(f"int8 {row['photo']:>4}: ours {s(row['ours']['warm']['total'])} s"
+                         f" (inference {s(row['ours']['warm']['inference'])});"
+                         f" ours/peer uint8 {r(row.get('ours/peer'))},"
+                         f" ours/peer fp16 {r(row.get('ours/peer_fp16'))}")
     ready = [row["ours"]["ready_ms"] for row in rows if row.get("ours") and row["ours"]["ready_ms"]]
     if ready:
         lines.append(f"reload to window.backgrone.ready: median {statistics.median(ready):.0f} ms")
@@ -436,6 +485,7 @@ def main() -> int:
     parser.add_argument("--no-native", action="store_true")
     parser.add_argument("--no-quality", action="store_true")
     parser.add_argument("--no-refine", action="store_true", help="our jobs without edge refinement")
+    parser.add_argument("--int8", default="", help="also run this .onnx (our static int8 ISNet) in the app")
     parser.add_argument("--eval", default="",
                         help="eval folder for bench/quality.py (default: BENCH_EVAL or ../shared/eval)")
     parser.add_argument("--summarise", default="",
