@@ -13,16 +13,8 @@ class Axis:
         self.hi = hi
         self.frac = frac
 
-
-def bilinear_axis(src_len: int, dst_len: int) -> Axis:
-    """Half-pixel-centre mapping (as PIL, OpenCV and the canvas use), edges clamped."""
-    lo: List[int] = []
-    hi: List[int] = []
-    frac: List[float] = []
-    ratio = src_len / dst_len
-    last = src_len - 1
-    for i in range(dst_len):
-        pos = (i + 0.5) * ratio - 0.5
+    def add_tap(self, pos: float, last: int) -> None:
+        """Append the taps for source position `pos`, clamped into 0..last."""
         if pos < 0.0:
             pos = 0.0
         base = math.floor(pos)
@@ -31,10 +23,18 @@ def bilinear_axis(src_len: int, dst_len: int) -> Axis:
         nxt = base + 1
         if nxt > last:
             nxt = last
-        lo.append(base)
-        hi.append(nxt)
-        frac.append(pos - base)
-    return Axis(lo, hi, frac)
+        self.lo.append(base)
+        self.hi.append(nxt)
+        self.frac.append(pos - base)
+
+
+def bilinear_axis(src_len: int, dst_len: int) -> Axis:
+    """Half-pixel-centre mapping (as PIL, OpenCV and the canvas use), edges clamped."""
+    axis = Axis([], [], [])
+    ratio = src_len / dst_len
+    for i in range(dst_len):
+        axis.add_tap((i + 0.5) * ratio - 0.5, src_len - 1)
+    return axis
 
 
 def megapixels(width: int, height: int) -> float:

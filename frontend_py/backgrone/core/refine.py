@@ -82,29 +82,15 @@ def mask_axis(mask_len: int, full_len: int, step: int, work_len: int) -> Axis:
 
     With step 1 this is geometry.bilinear_axis(mask_len, full_len), number for number.
     """
-    lo: List[int] = []
-    hi: List[int] = []
-    frac: List[float] = []
+    axis = Axis([], [], [])
     ratio = mask_len / full_len
-    last = mask_len - 1
     for i in range(work_len):
         start = i * step
         end = start + step
         if end > full_len:
             end = full_len
-        pos = ((start + end) / 2) * ratio - 0.5
-        if pos < 0.0:
-            pos = 0.0
-        base = math.floor(pos)
-        if base > last:
-            base = last
-        nxt = base + 1
-        if nxt > last:
-            nxt = last
-        lo.append(base)
-        hi.append(nxt)
-        frac.append(pos - base)
-    return Axis(lo, hi, frac)
+        axis.add_tap(((start + end) / 2) * ratio - 0.5, mask_len - 1)
+    return axis
 
 
 def full_axis(work_len: int, full_len: int, step: int) -> Axis:
