@@ -130,7 +130,7 @@ class SiteServer:
 
     def __init__(self, log: Path, root: Path = SITE) -> None:
         sys.path.insert(0, str(ROOT / "tests"))
-        from support.server import free_port
+        from support.server import free_port, wait_listening
 
         self.port = free_port()
         self.log = log
@@ -138,16 +138,7 @@ class SiteServer:
         self.process = subprocess.Popen(
             [sys.executable, str(Path(__file__)), "--serve", str(self.port), str(root), str(log)],
             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        import socket
-        import time
-
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.05)
-        raise RuntimeError("bench site server did not start")
+        wait_listening(self.port, "bench site server")
 
     def requests(self) -> list[str]:
         return self.log.read_text().splitlines() if self.log.exists() else []

@@ -16,6 +16,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def wait_listening(port: int, what: str) -> None:
+    """Return once something accepts connections on the loopback port; 20 s at most."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(what + " did not start")
+
+
 class Server:
     """A running build/serve.py; `requests()` reads what it was asked for, in order."""
 
@@ -34,7 +45,7 @@ class Server:
         for rule in drops:  # "path text:count": cut those responses off midway
             command += ["--drop", rule]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        self._wait_listening()
+        wait_listening(self.port, "dev server")
 
     @property
     def origin(self) -> str:
@@ -44,14 +55,6 @@ class Server:
     def url(self) -> str:
         return self.origin + self.prefix
 
-    def _wait_listening(self) -> None:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.05)
-        raise RuntimeError("dev server did not start")
 
     def requests(self) -> list[str]:
         if not self.log.exists():
