@@ -35,7 +35,9 @@ SOURCES = ROOT / "models" / "sources.json"
 
 sys.path.insert(0, str(SOURCE))
 sys.path.insert(0, str(ROOT / "build"))
-from backgrone.core.engines import ENGINES, WEIGHTS_PACKAGE, Engine  # noqa: E402
+from backgrone.core.engines import (  # noqa: E402
+    ENGINES, RECIPE_AS_IS, RECIPE_STATIC_INT8, WEIGHTS_PACKAGE, Engine,
+)
 from policy import HEADER_POLICY  # noqa: E402
 
 # Static hosts cap file sizes (Cloudflare Pages: 25 MiB); 4 MiB also keeps progress smooth.
@@ -220,10 +222,39 @@ def fetch_models() -> None:
         print(f"models: {engine.label}: {target.stat().st_size} bytes, sha256 {digest.hexdigest()}")
 
 
+def derived_model(engine: Engine) -> Path:
+    """The model a recipe makes from the package's bytes, cached under models/cache/ by the
+    source's sha256 and the recipe's version: made once per machine (minutes of CPU), then
+    reused by every build until the weights or the recipe change."""
+    if engine.recipe != RECIPE_STATIC_INT8:
+        raise BuildError(engine.engine_id + ": unknown recipe '" + engine.recipe + "'")
+    import isnet_int8  # onnx and onnxruntime: loaded only by builds that need them
+
+    source = b"".join(package_pieces(engine))
+    digest = hashlib.sha256(source).hexdigest()
+    target = MODEL_CACHE / f"{engine.recipe}-v{isnet_int8.VERSION}-{digest[:16]}.onnx"
+    if target.exists():
+        return target
+    print(f"build: making {engine.label} ({engine.recipe}) from {engine.source_key}; "
+          "a few minutes, once per machine", flush=True)
+    partial = target.with_suffix(".part")
+
+    def progress(done: int, total: int) -> None:
+        print(f"build:   calibrating on photo {done}/{total}", flush=True)
+
+    isnet_int8.build_isnet_static_int8(source, partial, on_photo=progress)
+    # Renamed only when complete: an interrupted build leaves no model that looks finished.
+    partial.rename(target)
+    return target
+
+
 def stage_models() -> None:
     staged: dict[str, object] = {}
     recorded = recorded_sources()
     for engine in ENGINES:
+        if engine.source == WEIGHTS_PACKAGE and engine.recipe != RECIPE_AS_IS:
+            staged[engine.engine_id] = stage_model(engine, file_pieces(derived_model(engine)))
+            continue
         if engine.source == WEIGHTS_PACKAGE:
             staged[engine.engine_id] = stage_model(engine, package_pieces(engine))
             continue
@@ -236,9 +267,19 @@ def stage_models() -> None:
         if expected and entry["sha256"] != expected:
             raise BuildError(engine.label + ": " + str(local) + " does not match models/sources.json")
         staged[engine.engine_id] = entry
+    remove_stale_chunks(staged)
     text = json.dumps({"engines": staged}, indent=1, sort_keys=True) + "\n"
     if not MANIFEST.exists() or MANIFEST.read_text() != text:
         MANIFEST.write_text(text)
+
+
+def remove_stale_chunks(staged: dict[str, object]) -> None:
+    """Delete chunk files no manifest entry names (an earlier model's), so that a deployed
+    public/ carries only what the app can load."""
+    wanted = {chunk["file"] for entry in staged.values() if isinstance(entry, dict) for chunk in entry["chunks"]}
+    for path in sorted((PUBLIC / "models").glob("*/*.bin")):
+        if path.parent.name + "/" + path.name not in wanted:
+            path.unlink()
 
 
 # --- The offline shell: icons, the service worker and the host's headers file. ---------------

@@ -1,4 +1,4 @@
-"""Our own 8-bit ISNet, made at build time from the fp16 weights (NOT YET WIRED into build.py).
+"""Our own 8-bit ISNet, made at build time from the fp16 weights: the Lightweight engine.
 
 The Lightweight model in the weights package is a dynamic uint8 quantization
 (DynamicQuantizeLinear + ConvInteger); it loses clearly against fp16 on real photos. This
@@ -11,9 +11,9 @@ mask's own last convolution, resize and sigmoid stay float.
 Measured (bench/quantize.py, bench/micro.py; numbers in the bench note): quality within 0.01
 IoU / 0.02 boundary F of fp16, and less CPU per inference in Chromium than the shipped uint8.
 
-Usage once wired: `build_isnet_static_int8(fp16_bytes, target)`; it takes minutes of CPU
-(calibration runs the float model on every photo), so cache the result by the fp16 model's
-sha256 and this module's VERSION.
+build/build.py calls `build_isnet_static_int8(fp16_bytes, target)` for engines whose recipe
+is RECIPE_STATIC_INT8; it takes minutes of CPU (calibration runs the float model on every
+photo), so the build caches the result by the fp16 model's sha256 and this module's VERSION.
 """
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The build's model staging: chunking, hashes, recorded sources, and a fetch that cannot reach."""
+"""The build's model staging: chunking, hashes, recorded sources, a fetch that cannot reach, and
+the model a recipe makes."""
 from __future__ import annotations
 
 import hashlib
@@ -9,9 +10,11 @@ import socket
 from pathlib import Path
 from types import ModuleType
 
+import onnx
 import pytest
 
 from backgrone.core.engines import find_engine
+from support.models import tiny_fp16_model
 from support.server import ROOT
 
 
@@ -67,3 +70,34 @@ def test_fetch_where_the_network_refuses_leaves_the_engine_unbundled(
     assert "cannot fetch Balanced" in out and "pick their own .onnx" in out
     assert not build.fetched_path(balanced).exists()
     assert not list((build.MODEL_CACHE).glob("*.part"))
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_a_recipe_model_is_made_once_per_source_and_staged(
+        build: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Lightweight recipe on a tiny fp16 model standing in for the package's weights: made
+    into models/cache/ under the source's sha256, reused while that source stays, remade when it
+    changes, and staged as chunks that replace an earlier model's."""
+    lightweight = find_engine("lightweight")
+    monkeypatch.setattr(lightweight, "size_bytes", 0)  # the tiny model's size, not ISNet's
+    monkeypatch.setattr(build, "ENGINES", [lightweight])
+    source = [tiny_fp16_model().SerializeToString()]
+    monkeypatch.setattr(build, "package_pieces", lambda engine: iter(source))
+    first = build.derived_model(lightweight)
+    assert first.parent == tmp_path / "cache" and hashlib.sha256(source[0]).hexdigest()[:16] in first.name
+    assert "QuantizeLinear" in [n.op_type for n in onnx.load(str(first)).graph.node]
+    assert not list((tmp_path / "cache").glob("*.part"))
+    made = first.stat().st_mtime_ns
+    assert build.derived_model(lightweight) == first and first.stat().st_mtime_ns == made
+    stale = tmp_path / "public" / "models" / "lightweight" / ("ab" * 32 + ".bin")  # an earlier model's chunk
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"old")
+    build.stage_models()
+    entry = json.loads((tmp_path / "public" / "models" / "manifest.json").read_text())["engines"]["lightweight"]
+    assert entry["sha256"] == hashlib.sha256(first.read_bytes()).hexdigest()
+    staged = sorted(p.name for p in stale.parent.iterdir())
+    assert staged == sorted(c["file"].split("/")[1] for c in entry["chunks"]) and stale.name not in staged
+    changed = tiny_fp16_model()
+    changed.graph.initializer[0].raw_data = bytes(len(changed.graph.initializer[0].raw_data))
+    source[0] = changed.SerializeToString()
+    assert build.derived_model(lightweight) != first

@@ -12,7 +12,7 @@ def test_engine_table_is_complete_and_unique() -> None:
     assert ids == ["precision", "lightweight", "balanced"]
     assert find_engine(DEFAULT_ENGINE).engine_id == "precision"
     assert find_engine("precision").size_bytes == 88188479
-    assert find_engine("lightweight").size_bytes == 44342436
+    assert find_engine("lightweight").size_bytes == 44553730
     for engine in ENGINES:
         assert engine.input_size == 1024 and engine.input_name == "input" and engine.output_name == "output"
 

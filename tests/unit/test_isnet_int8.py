@@ -1,4 +1,4 @@
-"""build/isnet_int8.py on a tiny ISNet-shaped model the test makes: fp16 weights behind casts,
+"""build/isnet_int8.py on a tiny ISNet-shaped model (support/models.py): fp16 weights behind casts,
 a side output, the mask through conv -> resize -> sigmoid. Fast (no real model needed)."""
 from __future__ import annotations
 
@@ -9,40 +9,12 @@ import numpy as np
 import onnx
 import onnxruntime as ort  # type: ignore[import-untyped]
 import pytest
-from onnx import TensorProto, helper, numpy_helper
+from onnx import TensorProto
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "build"))
 import isnet_int8  # noqa: E402
-
-
-def tiny_fp16_model() -> onnx.ModelProto:
-    """input f32 [1,3,1024,1024] -> cast fp16 -> conv(stride 8)+relu -> side output and
-    conv -> resize x8 -> sigmoid -> cast f32 -> `output`. Nodes are listed out of order,
-    as in the exported ISNet."""
-    rng = np.random.default_rng(3)
-    w1 = numpy_helper.from_array((rng.normal(0, 0.3, (4, 3, 8, 8))).astype(np.float16), "w1")
-    w2 = numpy_helper.from_array((rng.normal(0, 0.3, (1, 4, 3, 3))).astype(np.float16), "w2")
-    scales = numpy_helper.from_array(np.array([1, 1, 8, 8], dtype=np.float32), "scales")
-    nodes = [
-        helper.make_node("Sigmoid", ["up"], ["mask16"], name="sigmoid"),
-        helper.make_node("Cast", ["input"], ["x16"], name="cast_in", to=TensorProto.FLOAT16),
-        helper.make_node("Conv", ["x16", "w1"], ["c1"], name="conv1", strides=[8, 8]),
-        helper.make_node("Relu", ["c1"], ["r1"], name="relu1"),
-        helper.make_node("Cast", ["r1"], ["side"], name="cast_side", to=TensorProto.FLOAT),
-        helper.make_node("Conv", ["r1", "w2"], ["c2"], name="conv2", pads=[1, 1, 1, 1]),
-        helper.make_node("Resize", ["c2", "", "scales"], ["up"], name="resize", mode="linear"),
-        helper.make_node("Cast", ["mask16"], ["output"], name="cast_out", to=TensorProto.FLOAT),
-    ]
-    graph = helper.make_graph(
-        nodes, "tiny",
-        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 3, 1024, 1024])],
-        [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 1, 1024, 1024]),
-         helper.make_tensor_value_info("side", TensorProto.FLOAT, [1, 4, 128, 128])],
-        [w1, w2, scales])
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 15)])
-    model.ir_version = 8
-    return model
+from support.models import tiny_fp16_model  # noqa: E402
 
 
 def run(model: onnx.ModelProto | Path, x: np.ndarray) -> np.ndarray:

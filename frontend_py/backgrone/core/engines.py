@@ -4,6 +4,12 @@
 OUTPUT_CLAMP = "clamp"  # already a probability map: clamp into [0, 1]
 OUTPUT_MINMAX = "minmax"  # arbitrary range: stretch min..max onto 0..1
 
+# How the build turns the source's bytes into the model it serves.
+RECIPE_AS_IS = ""
+# Static per-channel 8-bit ISNet made from the fp16 weights (build/isnet_int8.py): the
+# package's own 8-bit model is a dynamic quantization, slower and clearly less accurate.
+RECIPE_STATIC_INT8 = "isnet-static-int8"
+
 
 class Engine:
     """Everything the app needs to know about one model: where it comes from and how to run it."""
@@ -23,6 +29,7 @@ class Engine:
         source: str,
         source_key: str,
         licence: str,
+        recipe: str,
     ) -> None:
         self.engine_id = engine_id
         self.label = label
@@ -39,6 +46,7 @@ class Engine:
         self.source = source
         self.source_key = source_key
         self.licence = licence
+        self.recipe = recipe
 
 
 WEIGHTS_PACKAGE = "@imgly/background-removal-data@1.4.5"
@@ -48,17 +56,17 @@ ENGINES = [
     Engine(
         "precision", "Precision", "ISNet, fp16 weights: the most accurate edges",
         88188479, "input", "output", 1024, 1.0 / 256.0, -0.5, OUTPUT_CLAMP,
-        WEIGHTS_PACKAGE, "/models/medium", "AGPL-3.0",
+        WEIGHTS_PACKAGE, "/models/medium", "AGPL-3.0", RECIPE_AS_IS,
     ),
     Engine(
         "lightweight", "Lightweight", "ISNet, 8-bit: half the download, faster",
-        44342436, "input", "output", 1024, 1.0 / 256.0, -0.5, OUTPUT_CLAMP,
-        WEIGHTS_PACKAGE, "/models/small", "AGPL-3.0",
+        44553730, "input", "output", 1024, 1.0 / 256.0, -0.5, OUTPUT_CLAMP,
+        WEIGHTS_PACKAGE, "/models/medium", "AGPL-3.0", RECIPE_STATIC_INT8,
     ),
     Engine(
         "balanced", "Balanced", "BRIA RMBG-1.4: strong on products and people",
         0, "input", "output", 1024, 1.0 / 255.0, -0.5, OUTPUT_MINMAX,
-        RMBG_URL, "", "bria-rmbg-1.4 (non-commercial)",
+        RMBG_URL, "", "bria-rmbg-1.4 (non-commercial)", RECIPE_AS_IS,
     ),
 ]
 
