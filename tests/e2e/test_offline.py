@@ -3,6 +3,7 @@ the page cross-origin isolated (threads), keeps the app working offline after on
 offers a newly deployed build, which loads when the user accepts."""
 from __future__ import annotations
 
+import base64
 import io
 import time
 import urllib.request
@@ -152,4 +153,71 @@ def test_new_build_prompts_and_reloads_into_it(browser: webdriver.Chrome, site: 
         after = run_async(browser, "return await caches.keys();")
         assert len(after) == 1 and after[0].endswith(" " + version)
     finally:
+        host.stop()
+
+
+# Holds the page's service worker registration until the test opens the gate: the browser's own
+# register() runs, only later, so that a photo can be queued before the worker takes control.
+REGISTER_GATE = """
+const register = ServiceWorkerContainer.prototype.register;
+const gate = new Promise(resolve => { window.openRegisterGate = resolve; });
+ServiceWorkerContainer.prototype.register = function (...args) {
+  return gate.then(() => register.apply(this, args));
+};
+"""
+
+QUEUE_PHOTO = """
+const [base64, type, name, options] = args;
+const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+window.queuedJob = window.backgrone.removeBackground(new File([bytes], name, {type}), options);
+window.queuedJob.catch(() => {});
+return document.querySelectorAll('[data-job]').length;
+"""
+
+# Our handler was added at start-up, so it has run when this later listener hears the event.
+OPEN_GATE_AND_AWAIT_CONTROL = """
+const changed = new Promise(resolve =>
+  navigator.serviceWorker.addEventListener('controllerchange', resolve, {once: true}));
+window.openRegisterGate();
+await changed;
+return sessionStorage.getItem('backgrone:isolating-reload');
+"""
+
+
+def ungate(browser: webdriver.Chrome, gate: dict[str, str]) -> None:
+    if gate:
+        identifier = gate.pop("identifier")
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": identifier})
+
+
+def test_no_isolating_reload_while_a_photo_is_queued(browser: webdriver.Chrome, tmp_path: Path) -> None:
+    """The first visit's service worker takes control while a photo is in the queue: the page
+    stays as it is (not isolated) and finishes the photo; the next visit is isolated."""
+    host = Server(tmp_path / "requests.log", prefix=PREFIX, isolate=False)
+    gate = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": REGISTER_GATE})
+    try:
+        browser.get(host.url)
+        run_async(browser, "await window.backgrone.ready;")
+        state = page_state(browser)
+        assert not state["isolated"] and not state["controlled"]
+        browser.execute_script("window.sameDocument = true;")
+        source = photos.coffee()
+        queued = run_async(browser, QUEUE_PHOTO, base64.b64encode(encoded(source, "PNG")).decode(),
+                           "image/png", "coffee.png", ENGINE)
+        assert queued == 1
+        mark = run_async(browser, OPEN_GATE_AND_AWAIT_CONTROL)
+        assert mark is None  # the reload was not even attempted
+        png_url = run_async(browser, "return URL.createObjectURL((await window.queuedJob).png);")
+        assert_cutout(fetch_bytes(browser, png_url), source)
+        assert browser.execute_script("return window.sameDocument === true;")
+        state = page_state(browser)
+        assert state["controlled"] and not state["isolated"] and state["navigation"] == "navigate"
+        ungate(browser, gate)
+        # The user's next visit comes through the service worker, isolated, with threads.
+        reload(browser)
+        wait_until_isolated(browser)
+        run_async(browser, "await window.backgrone.ready;")
+        assert browser.execute_script("return window.backgrone.status().threads;") >= 2
+    finally:
+        ungate(browser, gate)
         host.stop()

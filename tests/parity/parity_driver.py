@@ -217,6 +217,23 @@ def brush_section(report: Any, rng: Random) -> None:
     states.append(as_list(edits.alpha, width * height))
     report["brush"] = [rects, states, edits.version,
                        [brush.dab_weight(d / 4, 3.0, 0.3) for d in range(14)]]
+    # The brush's colours and the edited download over a random cutout and photo.
+    count = width * height
+    cutout = clamped_bytes(4 * count)
+    photo = clamped_bytes(4 * count)
+    for i in range(4 * count):
+        cutout[i] = rng.next_int(256)
+        photo[i] = rng.next_int(256)
+    layer = clamped_bytes(4 * count)
+    edited = clamped_bytes(4 * count)
+    for i in range(4 * count):
+        layer[i] = cutout[i]
+        edited[i] = cutout[i]
+    original = clamped_bytes(count)
+    brush.colour_layer(layer, photo, count, original)
+    brush.edited_layer(edited, photo, edits.alpha, count)
+    report["brush_layers"] = [as_list(layer, 4 * count), as_list(original, count),
+                              as_list(edited, 4 * count)]
 
 
 def bytes_of(text: str) -> Any:

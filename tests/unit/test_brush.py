@@ -93,3 +93,54 @@ def test_copy_and_paste_rect_round_trip() -> None:
     target = bytearray(48)
     brush.paste_rect(target, 8, [2, 1, 5, 3], patch)
     assert target[10] == 10 and target[20] == 20 and target[9] == 0
+
+
+def rgba(pixels: list[tuple[int, int, int, int]]) -> bytearray:
+    return bytearray(channel for pixel in pixels for channel in pixel)
+
+
+# A cutout row: transparent (no colour left), faint, refined edge, opaque.
+CUTOUT = [(0, 0, 0, 0), (250, 0, 0, 10), (40, 50, 60, 128), (7, 8, 9, 255)]
+PHOTO = [(200, 210, 220, 255), (201, 211, 221, 255), (90, 100, 110, 255), (7, 8, 9, 255)]
+
+
+def test_colour_layer_keeps_refined_colours_and_takes_the_photos_where_none_survive() -> None:
+    layer = rgba(CUTOUT)
+    alpha = bytearray(4)
+    brush.colour_layer(layer, rgba(PHOTO), 4, alpha)
+    assert list(alpha) == [0, 10, 128, 255]
+    assert layer == rgba([(200, 210, 220, 255), (201, 211, 221, 255), (40, 50, 60, 255), (7, 8, 9, 255)])
+
+
+def test_edited_layer_changes_only_what_the_brush_changed() -> None:
+    photo = rgba(PHOTO)
+    unchanged = rgba(CUTOUT)
+    brush.edited_layer(unchanged, photo, bytearray([0, 10, 128, 255]), 4)
+    assert unchanged == rgba(CUTOUT)  # every stroke undone: the cutout, byte for byte
+    edited = rgba(CUTOUT)
+    brush.edited_layer(edited, photo, bytearray([255, 200, 255, 30]), 4)
+    # Restored from nothing or from a faint pixel: the photo's colour; a refined edge pixel
+    # keeps its decontaminated colour at its new alpha; erasing keeps the colour too.
+    assert edited == rgba([(200, 210, 220, 255), (201, 211, 221, 200), (40, 50, 60, 255), (7, 8, 9, 30)])
+
+
+def test_edits_then_undo_give_back_the_layer_exactly() -> None:
+    width = height = 12
+    photo = bytearray((i * 7) % 256 for i in range(4 * width * height))
+    cutout = bytearray((i * 13) % 256 for i in range(4 * width * height))
+    layer = bytearray(cutout)
+    alpha = bytearray(width * height)
+    brush.colour_layer(layer, photo, width * height, alpha)
+    edits = brush.EditHistory(alpha, width, height, bytearray)
+    edits.dab(4, 4, 3, 0.5, brush.RESTORE)
+    edits.end_stroke()
+    edits.dab(8, 8, 3, 1.0, brush.ERASE)
+    edits.end_stroke()
+    edited = bytearray(cutout)
+    brush.edited_layer(edited, photo, edits.alpha, width * height)
+    assert edited != cutout
+    edits.undo()
+    edits.undo()
+    again = bytearray(cutout)
+    brush.edited_layer(again, photo, edits.alpha, width * height)
+    assert again == cutout

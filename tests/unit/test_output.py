@@ -90,3 +90,16 @@ def test_cover_rect(src: tuple[int, int], dst: tuple[int, int], rect: list[int])
 def test_unknown_format() -> None:
     with pytest.raises(ValueError):
         output.find_format("gif")
+
+
+def test_worker_messages_carry_a_catalogue_code_on_failure() -> None:
+    from backgrone.core import messages
+
+    ok = output.reply(3, "blob", "", "")
+    assert ok["request"] == 3 and ok["value"] == "blob" and not ok["code"]
+    failed = output.reply(4, None, messages.BACKGROUND_UNREADABLE, "InvalidStateError")
+    text = messages.message_for(failed["code"], failed["detail"])
+    assert text.startswith(messages.CATALOGUE[messages.BACKGROUND_UNREADABLE]) and "InvalidStateError" in text
+    assert output.layers_request(5, "png", "photo") == {
+        "kind": output.LAYERS, "request": 5, "cutout": "png", "photo": "photo"}
+    assert output.crash_request()["kind"] == output.CRASH

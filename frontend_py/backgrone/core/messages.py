@@ -25,6 +25,9 @@ STORAGE_FULL = "storage_full"
 INFERENCE = "inference"
 WORKER_CRASHED = "worker_crashed"
 CANCELLED = "cancelled"
+EXPORT_FAILED = "export_failed"
+BACKGROUND_UNREADABLE = "background_unreadable"
+EXPORTER_CRASHED = "exporter_crashed"
 INTERNAL = "internal"
 
 CATALOGUE = {
@@ -46,6 +49,10 @@ CATALOGUE = {
     INFERENCE: "The model failed on this image.",
     WORKER_CRASHED: "The background worker stopped unexpectedly; it was restarted.",
     CANCELLED: "Cancelled.",
+    EXPORT_FAILED: "This download could not be made. Retry, or choose another format or background.",
+    BACKGROUND_UNREADABLE: "The background image could not be read (damaged, or not an image): "
+    + "choose another one.",
+    EXPORTER_CRASHED: "The export worker stopped unexpectedly; retry to start it again.",
     INTERNAL: "Something went wrong while processing this image.",
 }
 

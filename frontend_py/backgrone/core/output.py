@@ -161,18 +161,19 @@ def cover_rect(src_width: int, src_height: int, dst_width: int, dst_height: int)
 
 
 # Messages between the page and the export worker (worker/exporter.py).
-ALPHA = "alpha"  # page -> worker: the alpha channel of a cutout, for the brush
+LAYERS = "layers"  # page -> worker: a cutout's alpha and colours, for the brush
 EXPORT = "export"  # page -> worker: compose and encode one download
 ZIP = "zip"  # page -> worker: one zip of many files
 REPLY = "reply"  # worker -> page: the answer to one request
+CRASH = "crash"  # page -> worker, fault injection for the tests: crash on the next request
 
 # __pragma__('skip')
 Message = Dict[str, Any]  # a type alias: mypy only
 # __pragma__('noskip')
 
 
-def alpha_request(request_id: int, cutout: Any) -> Message:
-    return {"kind": ALPHA, "request": request_id, "cutout": cutout}
+def layers_request(request_id: int, cutout: Any, photo: Any) -> Message:
+    return {"kind": LAYERS, "request": request_id, "cutout": cutout, "photo": photo}
 
 
 def export_request(request_id: int, photo: Any, cutout: Any, alpha: Any,
@@ -191,5 +192,10 @@ def zip_request(request_id: int, names: List[str], blobs: List[Any]) -> Message:
     return {"kind": ZIP, "request": request_id, "names": names, "blobs": blobs}
 
 
-def reply(request_id: int, value: Any, error: str) -> Message:
-    return {"kind": REPLY, "request": request_id, "value": value, "error": error}
+def reply(request_id: int, value: Any, code: str, detail: str) -> Message:
+    """`code` is "" for success, else a core/messages code (with a technical `detail`)."""
+    return {"kind": REPLY, "request": request_id, "value": value, "code": code, "detail": detail}
+
+
+def crash_request() -> Message:
+    return {"kind": CRASH}

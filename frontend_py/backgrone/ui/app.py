@@ -13,7 +13,7 @@ from backgrone.ui.queue_view import QueueView
 from backgrone.ui.inputs import Inputs
 from backgrone.ui.longtasks import LongTasks
 from backgrone.ui.export_client import ExportClient
-from backgrone.ui.downloads import ZIP_NAME, Downloads, Result
+from backgrone.ui.downloads import ZIP_NAME, Downloads, Result, error_text
 from backgrone.ui.output_panel import OutputPanel
 from backgrone.ui.viewer import Viewer
 from backgrone.core.output import OutputSettings
@@ -47,7 +47,8 @@ class App:
         self.long_tasks = LongTasks()
         self.settings = OutputSettings()
         exporter = ExportClient(host.workerUrl)
-        self.downloads = Downloads(exporter, self.settings, self.view.set_link)
+        self.exporter = exporter
+        self.downloads = Downloads(exporter, self.settings, self.view.set_link, self.view.export_failed)
         self.output = OutputPanel(doc, doc.querySelector("[data-output]"), self.settings, self.output_changed)
         self.viewer = Viewer(doc, self.window, doc.querySelector("[data-viewer]"), exporter,
                              lambda job_id: self.downloads.changed(), self.view.announce)
@@ -182,6 +183,8 @@ class App:
                 self.viewer.open(result, opener)
         elif action == "download":
             self.download(job_id, event)
+        elif action == "retry-export":
+            self.downloads.retry(job_id)
 
     def cancel(self, job_id: int) -> None:
         was = self.queue.cancel(job_id)
@@ -229,7 +232,8 @@ class App:
             return
         event.preventDefault()
         self.view.announce("Preparing the download\u2026")
-        detach(self.downloads.latest(job_id).then(lambda blob: link.click()))
+        detach(self.downloads.latest(job_id).then(lambda blob: link.click(),
+                                                  lambda error: self.view.announce(error.message)))
 
     def output_changed(self) -> None:
         self.viewer.set_backdrop(self.settings, self.output.image_url)
@@ -249,6 +253,10 @@ class App:
         self.view.announce("Building the zip\u2026")
         try:
             blob = await self.downloads.zip_all([job.job_id for job in self.queue.jobs])
+        except AnyError as exc:
+            console.error("backgrone: the zip could not be made", exc)
+            self.view.announce("The zip could not be made: " + error_text(exc))
+            raise exc
         finally:
             button.disabled = False
         link = self.document.querySelector("[data-zip-link]")
@@ -298,6 +306,8 @@ def start(host: Any) -> None:
         "setBackgroundImage": lambda blob: app.output.set_image(blob),
         # Fault injection for the tests: the worker throws as if it had crashed.
         "crashWorker": lambda: app.bridge.send({"kind": protocol.CRASH}),
+        # The export worker crashes on the next request it gets.
+        "crashExporter": lambda: app.exporter.crash(),
     }
     __pragma__("nojsiter")
     host.window.backgrone = api

@@ -1,8 +1,9 @@
 """Each finished job's result and its download: kept in step with the output settings and the
-brush edits (made by the export worker), one at a time, and all of them as one zip."""
+brush edits (made by the export worker), one at a time, and all of them as one zip. A download
+that cannot be made says why and waits for the user's retry (or a change of settings)."""
 # __pragma__('skip')
 from typing import Any, Callable, Dict, List, Optional
-from backgrone.jsglobals import Promise, URL, console, __new__
+from backgrone.jsglobals import Error, Promise, URL, console, __new__
 # __pragma__('noskip')
 
 from backgrone.core.brush import EditHistory
@@ -14,7 +15,13 @@ ZIP_NAME = "backgrone-cutouts.zip"
 
 # __pragma__('skip')
 LinkFn = Callable[[int, str, str, bool], None]  # set_link(job_id, url, name, ready): mypy only
+FailFn = Callable[[int, str], None]  # show_failure(job_id, message)
 # __pragma__('noskip')
+
+
+def error_text(error: Any) -> str:
+    """The message of a JS Error (the catalogue's words), or the text of anything else."""
+    return str(error.message) if error.message else str(error)
 
 
 class Result:
@@ -36,6 +43,8 @@ class Result:
         # The object URL of the worker's PNG (the job's preview): never revoked while shown.
         self.png_url = ""
         self.key = ""
+        # Why the download for `key` could not be made ("" when it was).
+        self.error = ""
         self.waiters: List[Any] = []
 
     def edit_version(self) -> int:
@@ -43,10 +52,12 @@ class Result:
 
 
 class Downloads:
-    def __init__(self, exporter: ExportClient, settings: OutputSettings, set_link: LinkFn) -> None:
+    def __init__(self, exporter: ExportClient, settings: OutputSettings, set_link: LinkFn,
+                 show_failure: FailFn) -> None:
         self.exporter = exporter
         self.settings = settings
         self.set_link = set_link
+        self.show_failure = show_failure
         self.results: Dict[int, Result] = {}
         self.order: List[int] = []
         # The picked background image (a Blob), or None.
@@ -136,8 +147,11 @@ class Downloads:
                                                   self.background_image)
             except AnyError as exc:
                 console.error("backgrone: export failed", result.file_name, exc)
-                # Not retried until something changes again: a failing export must not loop.
+                # Not remade until the user retries or something changes: no retry loop.
                 result.key = key
+                result.error = error_text(exc)
+                if result.job_id in self.results and self.current(result):
+                    self.show_failure(result.job_id, result.error)
                 self.settle(result, exc)
                 return
             url = ""
@@ -147,6 +161,7 @@ class Downloads:
         result.blob = blob
         result.url = url or URL.createObjectURL(blob)
         result.key = key
+        result.error = ""
         # Settings may have moved on meanwhile: only a current download is marked ready.
         self.set_link(result.job_id, result.url, name, self.current(result))
         self.settle(result, None)
@@ -160,10 +175,22 @@ class Downloads:
             else:
                 callbacks[0](result.blob)
 
+    def retry(self, job_id: int) -> None:
+        """Make the job's download again after a failure."""
+        result = self.find(job_id)
+        if result is None or not result.error:
+            return
+        result.error = ""
+        result.key = ""
+        self.set_link(job_id, "", self.name_for(result), False)
+        self.refresh()
+
     def latest(self, job_id: int) -> Any:
         """Promise of the job's current download Blob, waiting for it if it is being remade."""
         result = self.results[job_id]
         if self.current(result):
+            if result.error:
+                return Promise.reject(__new__(Error(result.error)))
             return Promise.resolve(result.blob)
 
         def executor(resolve: Any, reject: Any) -> None:

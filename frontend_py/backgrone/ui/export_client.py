@@ -1,10 +1,10 @@
 """The page's side of the export worker (worker/exporter.py): requests in, promises out."""
 # __pragma__('skip')
 from typing import Any, Dict, List
-from backgrone.jsglobals import Error, Promise, Worker, __new__, __pragma__
+from backgrone.jsglobals import Error, Promise, Worker, console, __new__, __pragma__
 # __pragma__('noskip')
 
-from backgrone.core import output
+from backgrone.core import messages, output
 
 WORKER_NAME = "backgrone-export"
 
@@ -28,13 +28,18 @@ class ExportClient:
         self.worker.onerror = self.crashed
 
     def crashed(self, event: Any) -> None:
+        """The worker died: its open requests fail; the next request starts a fresh one."""
+        if event:
+            event.preventDefault()  # reported below, with what it cost
         detail = event.message if event and event.message else "export worker error"
+        console.error("backgrone: the export worker crashed:", detail)
         self.worker.terminate()
         self.worker = None
         waiting = self.pending
         self.pending = {}
+        text = messages.message_for(messages.EXPORTER_CRASHED, detail)
         for request_id in list(waiting.keys()):
-            waiting[request_id][1](__new__(Error(detail)))
+            waiting[request_id][1](__new__(Error(text)))
 
     def receive(self, message: Any) -> None:
         request_id = message["request"]
@@ -42,8 +47,8 @@ class ExportClient:
             return
         resolve, reject = self.pending[request_id]
         del self.pending[request_id]
-        if message["error"]:
-            reject(__new__(Error(message["error"])))
+        if message["code"]:
+            reject(__new__(Error(messages.message_for(message["code"], message["detail"]))))
         else:
             resolve(message["value"])
 
@@ -59,15 +64,21 @@ class ExportClient:
 
         return __new__(Promise(executor))
 
-    def alpha(self, cutout: Any) -> Any:
-        """Promise of {alpha, width, height}: the cutout's alpha channel as bytes."""
-        return self.ask(lambda request_id: output.alpha_request(request_id, cutout))
+    def layers(self, cutout: Any, photo: Any) -> Any:
+        """Promise of {alpha, colour, width, height}: the cutout's alpha channel as bytes and
+        the brush's colours as an opaque ImageBitmap (core/brush.colour_layer)."""
+        return self.ask(lambda request_id: output.layers_request(request_id, cutout, photo))
 
     def export(self, photo: Any, cutout: Any, alpha: Any, settings: output.OutputSettings,
                image: Any) -> Any:
         """Promise of the download's Blob."""
         return self.ask(lambda request_id: output.export_request(request_id, photo, cutout, alpha,
                                                                  settings, image))
+
+    def crash(self) -> None:
+        """Fault injection for the tests: the worker crashes on the next request it gets."""
+        self.ensure()
+        self.worker.postMessage(output.crash_request())
 
     def zip(self, names: List[str], blobs: List[Any]) -> Any:
         return self.ask(lambda request_id: output.zip_request(request_id, names, blobs))

@@ -172,12 +172,44 @@ class QueueView:
         if not node:
             return
         link = node.querySelector("a[data-action=download]")
+        self.clear_export_error(node)
         if url:
             link.href = url
         link.setAttribute("download", name)
         link.dataset.ready = "true" if ready else "false"
         link.setAttribute("aria-label", "Download " + name)
         link.textContent = "Download" if ready else "Preparing\u2026"
+
+    def export_failed(self, job_id: int, text: str) -> None:
+        """The job's download could not be made: say why, in place of the link, with a retry."""
+        node = self.item_by_id(job_id)
+        if not node:
+            return
+        link = node.querySelector("a[data-action=download]")
+        had_focus = self.document.activeElement == link
+        self.clear_export_error(node)
+        link.dataset.ready = "false"
+        link.hidden = True
+        name = node.querySelector(".job-name").textContent
+        alert = self.element("div", "job-error", "")
+        alert.dataset.exportError = ""
+        alert.setAttribute("role", "alert")
+        alert.appendChild(self.element("span", "", "Download failed: " + text + " "))
+        retry = self.button("retry-export", "Retry download", "Retry making the download of " + name)
+        alert.appendChild(retry)
+        node.appendChild(alert)
+        if had_focus:
+            retry.focus()
+
+    def clear_export_error(self, node: Any) -> None:
+        alert = node.querySelector("[data-export-error]")
+        if alert:
+            had_focus = alert.contains(self.document.activeElement)
+            alert.remove()
+            link = node.querySelector("a[data-action=download]")
+            link.hidden = False
+            if had_focus:
+                link.focus()
 
     def failed(self, job: Job, text: str) -> None:
         node = self.item(job)

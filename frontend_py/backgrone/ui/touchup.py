@@ -1,8 +1,9 @@
 """The touch-up brush on the result canvas: erase or restore the alpha with the mouse, touch,
 pen or keyboard, with undo and redo. Pixel arithmetic is core/brush; this module draws.
 
-The canvas shows photo x mask: the photo drawn, then the mask canvas (alpha = edited alpha)
-composited with destination-in, one dirty rectangle at a time.
+The canvas shows colours x mask: the brush's colours (an opaque bitmap the export worker makes:
+the cutout's refined colours, the photo's where the cutout has none, see core/brush), then the
+mask canvas (alpha = edited alpha) composited with destination-in, one dirty rectangle at a time.
 """
 # __pragma__('skip')
 from typing import Any, Callable, List
@@ -36,7 +37,8 @@ class TouchUp:
         self.on_edit = on_edit
         self.announce = announce
         self.result: Any = None
-        self.photo: Any = None
+        # The brush's colours for the shown result (an ImageBitmap), once the brush was used.
+        self.colour: Any = None
         self.active = False
         self.painting = False
         self.key_painting = False
@@ -97,7 +99,7 @@ class TouchUp:
 
     async def show(self, result: Result) -> None:
         """Draw `result` (with its edits, if any) on the canvas."""
-        self.close_photo()
+        self.close_colour()
         self.result = result
         self.active = False
         self.canvas.width = result.width
@@ -110,7 +112,11 @@ class TouchUp:
         context = self.canvas.getContext("2d")
         context.clearRect(0, 0, result.width, result.height)
         if result.mask:
-            await self.load_photo()
+            try:
+                await self.load_colour(result)
+            except AnyError as exc:
+                console.error("backgrone: cannot prepare the brush's colours", exc)
+                return
             if self.result != result:
                 return
             self.redraw([0, 0, result.width, result.height])
@@ -123,21 +129,26 @@ class TouchUp:
             cutout.close()
         self.sync_buttons()
 
-    async def load_photo(self) -> None:
-        if self.photo:
+    async def load_colour(self, result: Result) -> None:
+        """The brush's colours for `result`, made off-thread by the export worker."""
+        if self.colour:
             return
-        __pragma__("jsiter")
-        options = {"imageOrientation": "from-image"}
-        __pragma__("nojsiter")
-        self.photo = await createImageBitmap(self.result.photo, options)
+        found = await self.exporter.layers(result.png, result.photo)
+        self.keep_colour(result, found["colour"])
 
-    def close_photo(self) -> None:
-        if self.photo:
-            self.photo.close()
-            self.photo = None
+    def keep_colour(self, result: Result, colour: Any) -> None:
+        if self.result != result or self.colour:
+            colour.close()  # another result is shown now, or this one's arrived first
+            return
+        self.colour = colour
+
+    def close_colour(self) -> None:
+        if self.colour:
+            self.colour.close()
+            self.colour = None
 
     async def activate(self) -> None:
-        """Ready the brush: the alpha comes from the export worker, the photo is decoded off-thread."""
+        """Ready the brush: the alpha and the colours come from the export worker."""
         result = self.result
         if not result:
             return
@@ -146,11 +157,15 @@ class TouchUp:
         if result.edits is None:
             self.root.setAttribute("aria-busy", "true")
             try:
-                found = await self.exporter.alpha(result.png)
+                found = await self.exporter.layers(result.png, result.photo)
             except AnyError as exc:
                 console.error("backgrone: cannot read the cutout's alpha", exc)
                 self.root.removeAttribute("aria-busy")
                 return
+            if result.edits is not None:
+                found["colour"].close()  # activated twice while the first was on its way
+                return
+            self.keep_colour(result, found["colour"])
             mask = self.document.createElement("canvas")
             mask.width = result.width
             mask.height = result.height
@@ -160,7 +175,14 @@ class TouchUp:
             result.mask = mask
             result.edits = EditHistory(found["alpha"], result.width, result.height, new_bytes)
             self.root.removeAttribute("aria-busy")
-        await self.load_photo()
+        else:
+            try:
+                await self.load_colour(result)
+            except AnyError as exc:
+                console.error("backgrone: cannot prepare the brush's colours", exc)
+                return
+        if self.result != result:
+            return
         self.root.dataset.ready = "true"
         self.sync_buttons()
 
@@ -172,15 +194,15 @@ class TouchUp:
 
     def close(self) -> None:
         self.deactivate()
-        self.close_photo()
+        self.close_colour()
         self.result = None
         self.root.dataset.ready = "false"
 
     # --- drawing ------------------------------------------------------------------------------
 
     def redraw(self, rect: List[int]) -> None:
-        """Recompose photo x mask inside rect (after the mask canvas was updated there)."""
-        if len(rect) < 4 or not self.photo or not self.result or not self.result.mask:
+        """Recompose colours x mask inside rect (after the mask canvas was updated there)."""
+        if len(rect) < 4 or not self.colour or not self.result or not self.result.mask:
             return
         x = rect[0]
         y = rect[1]
@@ -196,7 +218,7 @@ class TouchUp:
         context.clip()
         context.clearRect(x, y, w, h)
         context.globalCompositeOperation = "source-over"
-        context.drawImage(self.photo, x, y, w, h, x, y, w, h)
+        context.drawImage(self.colour, x, y, w, h, x, y, w, h)
         context.globalCompositeOperation = "destination-in"
         context.drawImage(self.result.mask, x, y, w, h, x, y, w, h)
         context.restore()
@@ -259,7 +281,7 @@ class TouchUp:
     # --- pointer ------------------------------------------------------------------------------
 
     def ready(self) -> bool:
-        return bool(self.active and self.result and self.result.edits is not None and self.photo)
+        return bool(self.active and self.result and self.result.edits is not None and self.colour)
 
     def image_point(self, event: Any) -> List[float]:
         box = self.canvas.getBoundingClientRect()

@@ -7,13 +7,13 @@ stays free for inference while this one works.
 # __pragma__('skip')
 from typing import Any, Dict
 from backgrone.jsglobals import (
-    Blob, OffscreenCanvas, Promise, Uint8Array, Uint8ClampedArray, createImageBitmap, __new__,
+    Blob, OffscreenCanvas, Promise, Uint8Array, Uint8ClampedArray, console, createImageBitmap, __new__,
     __pragma__,
 )
 # __pragma__('noskip')
 
-from backgrone.core import output
-from backgrone.core.messages import AnyError
+from backgrone.core import brush, messages, output
+from backgrone.core.messages import AnyError, AppError
 
 WORKER_NAME = "backgrone-export"
 
@@ -38,18 +38,28 @@ class Exporter:
         self.zip_sync = host.zip
         # One request at a time: two 12 MP compositions at once would double the memory.
         self.tail = Promise.resolve()
+        # Fault injection for the tests (output.CRASH): the next request crashes the worker.
+        self.crash_armed = False
 
     def on_message(self, event: Any) -> None:
         message = event.data
+        if message["kind"] == output.CRASH:
+            self.crash_armed = True
+            return
+        if self.crash_armed:
+            # Thrown here, outside any promise: the page sees the worker's error event, as it
+            # would if the worker ran out of memory.
+            raise AppError(messages.EXPORTER_CRASHED, "crash requested by the page")
         self.tail = self.tail.then(lambda: self.handle(message))
 
     async def handle(self, message: Any) -> None:
         request = message["request"]
         kind = message["kind"]
         try:
-            if kind == output.ALPHA:
-                value = await self.alpha(message["cutout"])
-                self.scope.postMessage(output.reply(request, value, ""), [value["alpha"].buffer])
+            if kind == output.LAYERS:
+                value = await self.layers(message["cutout"], message["photo"])
+                self.scope.postMessage(output.reply(request, value, "", ""),
+                                       [value["alpha"].buffer, value["colour"]])
                 return
             if kind == output.EXPORT:
                 blob = await self.export(message)
@@ -57,12 +67,24 @@ class Exporter:
                 blob = await self.zip(message["names"], message["blobs"])
             else:
                 raise ValueError("unknown request " + str(kind))
-            self.scope.postMessage(output.reply(request, blob, ""))
+            self.scope.postMessage(output.reply(request, blob, "", ""))
         except AnyError as exc:
-            self.scope.postMessage(output.reply(request, None, str(exc)))
+            code = exc.code if isinstance(exc, AppError) else messages.EXPORT_FAILED
+            console.error("backgrone export worker:", kind, exc)
+            self.scope.postMessage(output.reply(request, None, code, str(exc)))
 
-    async def alpha(self, cutout: Any) -> Dict[str, Any]:
-        """The cutout's alpha channel as width x height bytes."""
+    async def pixels(self, blob: Any, oriented: bool, width: int, height: int) -> Any:
+        """The image's RGBA bytes at width x height (a photo's are oriented as displayed)."""
+        image = await bitmap(blob, oriented)
+        canvas = __new__(OffscreenCanvas(width, height))
+        context = context_2d(canvas)
+        context.drawImage(image, 0, 0)
+        image.close()
+        return context.getImageData(0, 0, width, height)
+
+    async def layers(self, cutout: Any, photo: Any) -> Dict[str, Any]:
+        """What the brush needs: the cutout's alpha as width x height bytes, and the colours it
+        paints with (core/brush.colour_layer) as an opaque ImageBitmap."""
         image = await bitmap(cutout, False)
         width = image.width
         height = image.height
@@ -70,32 +92,31 @@ class Exporter:
         context = context_2d(canvas)
         context.drawImage(image, 0, 0)
         image.close()
-        rgba = context.getImageData(0, 0, width, height).data
+        pixels = context.getImageData(0, 0, width, height)
+        original = await self.pixels(photo, True, width, height)
         count = width * height
         alpha = __new__(Uint8ClampedArray(count))
-        for i in range(count):
-            alpha[i] = rgba[4 * i + 3]
-        return {"alpha": alpha, "width": width, "height": height}
+        brush.colour_layer(pixels.data, original.data, count, alpha)
+        context.putImageData(pixels, 0, 0)
+        return {"alpha": alpha, "colour": canvas.transferToImageBitmap(), "width": width,
+                "height": height}
 
     async def layer(self, message: Any) -> Any:
-        """The subject on transparency: the cutout itself, or the photo under the edited alpha."""
+        """The subject on transparency: the cutout itself, or with the brush's edited alpha
+        (core/brush.edited_layer: refined colours kept, the photo's where there were none)."""
         cutout = await bitmap(message["cutout"], False)
         edited = message["alpha"]
         if not edited:
             return cutout
         width = cutout.width
         height = cutout.height
-        cutout.close()
-        photo = await bitmap(message["photo"], True)
         canvas = __new__(OffscreenCanvas(width, height))
         context = context_2d(canvas)
-        context.drawImage(photo, 0, 0)
-        photo.close()
+        context.drawImage(cutout, 0, 0)
+        cutout.close()
         pixels = context.getImageData(0, 0, width, height)
-        rgba = pixels.data
-        count = width * height
-        for i in range(count):
-            rgba[4 * i + 3] = edited[i]
+        original = await self.pixels(message["photo"], True, width, height)
+        brush.edited_layer(pixels.data, original.data, edited, width * height)
         context.putImageData(pixels, 0, 0)
         return canvas
 
@@ -110,7 +131,10 @@ class Exporter:
             context.fillStyle = message["color"]
             context.fillRect(0, 0, width, height)
         elif background == output.BG_IMAGE and message["image"]:
-            scenery = await bitmap(message["image"], True)
+            try:
+                scenery = await bitmap(message["image"], True)
+            except AnyError as exc:
+                raise AppError(messages.BACKGROUND_UNREADABLE, str(exc))
             crop = output.cover_rect(scenery.width, scenery.height, width, height)
             context.drawImage(scenery, crop[0], crop[1], crop[2], crop[3], 0, 0, width, height)
             scenery.close()
