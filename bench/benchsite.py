@@ -71,6 +71,13 @@ def esbuild(entry: Path, out: Path, *extra: str) -> None:
         raise RuntimeError("esbuild failed on " + entry.name + ":\n" + run.stdout + run.stderr)
 
 
+def package_model(key: str) -> bytes:
+    """A model of the weights package as its own bytes (`/models/medium` is fp16, `/models/small`
+    the dynamic uint8 one the peer ships; our Lightweight is neither)."""
+    entry = json.loads((DATA / "resources.json").read_text())[key]
+    return b"".join((DATA / chunk["hash"]).read_bytes() for chunk in entry["chunks"])
+
+
 def build_peer() -> None:
     folder = SITE / "peer"
     folder.mkdir(parents=True, exist_ok=True)

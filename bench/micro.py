@@ -26,7 +26,6 @@ for folder in (ROOT / "frontend_py", ROOT / "tests", ROOT / "bench"):
 
 import benchsite  # noqa: E402
 import machine  # noqa: E402
-from support import reference  # noqa: E402
 from support.browser import run_async, start_chromium  # noqa: E402
 
 QUANT = ROOT / "bench" / ".cache" / "quant"
@@ -35,14 +34,15 @@ CALL = "const [cmd, a] = args; return await window.ortbench.call(cmd, a);"
 
 
 def model_files(wanted: list[str]) -> dict[str, Path]:
-    """fp16 and uint8 are the engines' own bytes; the rest are bench/quantize.py's outputs."""
+    """fp16 and uint8 are the weights package's models; the rest are files in bench/.cache/quant/."""
     files = {}
     for name in wanted:
         if name in ("fp16", "uint8"):
-            path = QUANT / ("precision.onnx" if name == "fp16" else "lightweight.onnx")
+            path = QUANT / ("precision.onnx" if name == "fp16" else "uint8.onnx")
             if not path.exists():
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(reference.model_bytes("precision" if name == "fp16" else "lightweight"))
+                key = "/models/medium" if name == "fp16" else "/models/small"
+                path.write_bytes(benchsite.package_model(key))
         else:
             path = QUANT / (name + ".onnx")
         if path.exists():

@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import urllib.request
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -92,11 +93,18 @@ def transpile(entry: str, force: bool) -> Path:
         str(BIN / "transcrypt"), "-n", "-b", "-m", "-od", str(out),
         str(SOURCE / (entry + "_entry.py")),
     ]
+    started = time.time()
     run = subprocess.run(command, cwd=SOURCE, capture_output=True, text=True)
     log = run.stdout + run.stderr
     if run.returncode != 0 or any(f in log for f in TRANSCRYPT_FAILURES) or "Ready" not in log:
         stamp.unlink(missing_ok=True)
         raise BuildError("Transcrypt failed on " + entry + ":\n" + log)
+    if newest(python_sources()) >= started:
+        # A source saved while Transcrypt ran may not be in its output: no stamp, so the
+        # next build transpiles again instead of trusting this one.
+        stamp.unlink(missing_ok=True)
+        print("build: sources changed during the build; run it again", flush=True)
+        return out
     stamp.write_text("ok\n")
     return out
 
@@ -276,7 +284,8 @@ def stage_models() -> None:
 def remove_stale_chunks(staged: dict[str, object]) -> None:
     """Delete chunk files no manifest entry names (an earlier model's), so that a deployed
     public/ carries only what the app can load."""
-    wanted = {chunk["file"] for entry in staged.values() if isinstance(entry, dict) for chunk in entry["chunks"]}
+    wanted = {chunk["file"] for entry in staged.values() if isinstance(entry, dict)
+              for chunk in entry["chunks"]}
     for path in sorted((PUBLIC / "models").glob("*/*.bin")):
         if path.parent.name + "/" + path.name not in wanted:
             path.unlink()

@@ -89,11 +89,13 @@ def test_a_recipe_model_is_made_once_per_source_and_staged(
     assert not list((tmp_path / "cache").glob("*.part"))
     made = first.stat().st_mtime_ns
     assert build.derived_model(lightweight) == first and first.stat().st_mtime_ns == made
-    stale = tmp_path / "public" / "models" / "lightweight" / ("ab" * 32 + ".bin")  # an earlier model's chunk
+    # A chunk of an earlier model, left in the folder by a previous build.
+    stale = tmp_path / "public" / "models" / "lightweight" / ("ab" * 32 + ".bin")
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"old")
     build.stage_models()
-    entry = json.loads((tmp_path / "public" / "models" / "manifest.json").read_text())["engines"]["lightweight"]
+    manifest = json.loads((tmp_path / "public" / "models" / "manifest.json").read_text())
+    entry = manifest["engines"]["lightweight"]
     assert entry["sha256"] == hashlib.sha256(first.read_bytes()).hexdigest()
     staged = sorted(p.name for p in stale.parent.iterdir())
     assert staged == sorted(c["file"].split("/")[1] for c in entry["chunks"]) and stale.name not in staged
