@@ -3,10 +3,12 @@
 For each engine the build staged (public/models/manifest.json) and each photo (512x512 and
 4000x3000, made from scikit-image's sample photos): ours in headless Chromium through
 window.backgrone.removeBackground (cold = first job after a page load, then warm jobs, with
-the API's per-stage timings), the peer @imgly/background-removal 1.7.0 on the same model
-bytes (bench/benchsite.py serves it locally), and native onnxruntime with the pipeline of
-tests/support/reference.py. Every measurement records how busy the machine was (bench/machine.py)
-and waits, a bounded time, for a quiet machine first.
+the API's per-stage timings), the peer @imgly/background-removal 1.7.0 with its models
+(bench/benchsite.py serves it locally): Precision against its fp16 model (the same bytes), and
+Lightweight (our static int8 ISNet, made from those fp16 weights) against both its dynamic uint8
+model and its fp16; and native onnxruntime with the pipeline of tests/support/reference.py.
+Every measurement records how busy the machine was (bench/machine.py) and waits, a bounded
+time, for a quiet machine first.
 
 Output: a table on stdout, bench/results/bench-<time>.json (and latest.json), and a PNG chart.
 Then bench/quality.py (when it exists) scores the engines on an eval folder.
@@ -296,7 +298,7 @@ return {timings: result.timings, bytes: result.png.size, threads: result.threads
                 RESULTS.mkdir(parents=True, exist_ok=True)
                 (RESULTS / "partial.json").write_text(json.dumps({"records": self.records}, indent=1))
             if self.args.int8:
-                print("engine int8 (our static 8-bit ISNet, imported into the Balanced slot)", flush=True)
+                print("engine int8 (a candidate 8-bit ISNet, imported into the Balanced slot)", flush=True)
                 try:
                     self.ours_int8(driver, app, Path(self.args.int8))
                     engines.append(INT8)
@@ -363,8 +365,11 @@ def summarise(result: dict[str, Any]) -> list[dict[str, Any]]:
                     "others_cpu": max(r["busy"]["others_cpu"] for r in (quiet or warm)),
                     "noisy": not quiet,
                 }
-            if engine_id == INT8:
-                for name, peer_engine in (("peer", "lightweight"), ("peer_fp16", "precision")):
+            if engine_id in (INT8, "lightweight"):
+                # An 8-bit model of ours against the peer's 8-bit one and its fp16 (whose
+                # weights ours is made from).
+                pairs = (("peer", "lightweight"), ("peer_fp16", "precision"))
+                for name, peer_engine in pairs[1:] if engine_id == "lightweight" else pairs:
                     warm = [r for r in result["records"] if r["who"] == "peer" and r["engine"] == peer_engine
                             and r["photo"] == photo and r["kind"] == "warm"]
                     quiet = [r for r in warm if not r["busy"]["noisy"]]
@@ -413,8 +418,8 @@ def table(rows: list[dict[str, Any]]) -> str:
             f" ({r(row.get('ours/native inference'))})"
             f" | {row.get('prepost_share', 0):4.0%} | {busy:4.0%}{' NOISY' if noisy else ''}")
     for row in rows:
-        if row["engine"] == INT8:
-            lines.append(f"int8 {row['photo']:>4}: ours {s(row['ours']['warm']['total'])} s"
+        if row["engine"] in (INT8, "lightweight") and "ours" in row:
+            lines.append(f"{row['engine']} {row['photo']:>4}: ours {s(row['ours']['warm']['total'])} s"
                          f" (inference {s(row['ours']['warm']['inference'])});"
                          f" ours/peer uint8 {r(row.get('ours/peer'))},"
                          f" ours/peer fp16 {r(row.get('ours/peer_fp16'))}")
@@ -485,7 +490,8 @@ def main() -> int:
     parser.add_argument("--no-native", action="store_true")
     parser.add_argument("--no-quality", action="store_true")
     parser.add_argument("--no-refine", action="store_true", help="our jobs without edge refinement")
-    parser.add_argument("--int8", default="", help="also run this .onnx (our static int8 ISNet) in the app")
+    parser.add_argument("--int8", default="",
+                        help="also run this .onnx (a candidate 8-bit ISNet) in the app, imported as Balanced")
     parser.add_argument("--eval", default="",
                         help="eval folder for bench/quality.py (default: BENCH_EVAL or ../shared/eval)")
     parser.add_argument("--summarise", default="",
