@@ -11,6 +11,11 @@ Metrics (per image, then averaged): the masks are thresholded at 1/2 (alpha >= 1
 GT >= 128). IoU of the two; MAE = mean |alpha - GT| / 255 on the soft values; boundary F =
 F1 of boundary pixels (skimage find_boundaries, mode "inner") matched within
 ceil(0.005 * diagonal) pixels (Euclidean), as in the eval set's baseline_native.txt.
+
+Beside the two, an upper bound for any edge refinement: the unrefined mask with the ground
+truth pasted within 1 and within 2 photo pixels of its boundary (a perfect refinement of that
+reach). What refinement can gain is what that bound gains; the rest of the boundary F gap
+lies farther from the model's boundary (missed or invented parts), out of a refinement's reach.
 """
 from __future__ import annotations
 
@@ -40,6 +45,9 @@ ISNET_ENGINES = ["precision", "lightweight"]
 # What the issue asks of the refinement, per engine, over the whole set.
 MIN_BF_GAIN = 0.03
 MAX_IOU_LOSS = 0.002
+# Reaches (photo pixels from the unrefined mask's boundary) of the perfect-refinement bounds.
+BOUND_REACHES = (1, 2)
+VARIANTS = ["unrefined", "refined"] + [f"bound_{reach}px" for reach in BOUND_REACHES]
 
 
 def unrefined_alpha(mask: np.ndarray, width: int, height: int) -> np.ndarray:
@@ -55,6 +63,17 @@ def unrefined_alpha(mask: np.ndarray, width: int, height: int) -> np.ndarray:
     value = upper + (lower - upper) * rf[:, None]
     alpha: np.ndarray = np.floor(value * 255.0 / 255.0 + 0.5).astype(np.uint8)
     return alpha
+
+
+def bounded(alpha: np.ndarray, truth: np.ndarray, reach: int) -> np.ndarray:
+    """The mask with the ground truth pasted within `reach` pixels of its boundary."""
+    from scipy import ndimage
+    from skimage.segmentation import find_boundaries
+
+    edge = find_boundaries(alpha >= 128, mode="thick")  # type: ignore[no-untyped-call]
+    near = ndimage.distance_transform_edt(~edge) <= reach
+    out: np.ndarray = np.where(near, truth, alpha).astype(np.uint8)
+    return out
 
 
 def scores(alpha: np.ndarray, truth: np.ndarray) -> dict[str, float]:
@@ -88,7 +107,7 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for name, members in groups.items():
         entry: dict[str, Any] = {"n": len(members)}
-        for variant in ("unrefined", "refined"):
+        for variant in VARIANTS:
             entry[variant] = {k: float(np.mean([m[variant][k] for m in members]))
                               for k in ("iou", "mae", "bf")}
         out[name] = entry
@@ -110,11 +129,15 @@ def verdict(summary: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 def print_table(engine: str, summary: dict[str, dict[str, Any]], checks: dict[str, Any]) -> None:
     print(f"\n{engine}: unrefined -> refined (mean over images)")
-    print(f"{'source':14s} {'n':>3s} | {'IoU':>15s} | {'MAE':>17s} | {'boundary F':>15s} | dBF")
+    bounds = " ".join(f"{'<=' + str(reach) + 'px':>7s}" for reach in BOUND_REACHES)
+    print(f"{'source':14s} {'n':>3s} | {'IoU':>15s} | {'MAE':>17s} | {'boundary F':>15s} | dBF     | "
+          f"dBF bound {bounds}")
     for name, entry in summary.items():
         b, a = entry["unrefined"], entry["refined"]
+        gains = " ".join(f"{entry[f'bound_{reach}px']['bf'] - b['bf']:+7.4f}" for reach in BOUND_REACHES)
         print(f"{name:14s} {entry['n']:3d} | {b['iou']:.4f} -> {a['iou']:.4f} | "
-              f"{b['mae']:.4f} -> {a['mae']:.4f} | {b['bf']:.4f} -> {a['bf']:.4f} | {a['bf'] - b['bf']:+.4f}")
+              f"{b['mae']:.4f} -> {a['mae']:.4f} | {b['bf']:.4f} -> {a['bf']:.4f} | "
+              f"{a['bf'] - b['bf']:+.4f} |           {gains}")
     def met(ok: bool) -> str:
         return "met" if ok else "NOT met"
 
@@ -137,11 +160,15 @@ def evaluate(eval_dir: Path, engine: str) -> dict[str, Any]:
         began = time.perf_counter()
         refined = quality_refine.refined_alpha(mask, rgb)
         refine_seconds += time.perf_counter() - began
-        rows.append({
+        plain = unrefined_alpha(mask, width, height)
+        row = {
             "name": item["name"], "source": item["source"],
-            "unrefined": scores(unrefined_alpha(mask, width, height), truth),
+            "unrefined": scores(plain, truth),
             "refined": scores(refined, truth),
-        })
+        }
+        for reach in BOUND_REACHES:
+            row[f"bound_{reach}px"] = scores(bounded(plain, truth, reach), truth)
+        rows.append(row)
     summary = summarise(rows)
     checks = verdict(summary)
     print_table(engine, summary, checks)

@@ -23,7 +23,7 @@ for folder in (ROOT / "frontend_py", ROOT / "tests", ROOT / "bench"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-import bench as speed_bench  # noqa: E402  (bench/bench.py: the photos `make bench` uses)
+import benchsite  # noqa: E402  (bench/benchsite.py: the photos `make bench` uses)
 import machine  # noqa: E402
 from support.browser import run_async, start_chromium  # noqa: E402
 from support.server import Server  # noqa: E402
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engines", nargs="+", default=["lightweight", "precision"])
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
-    photo = speed_bench.make_photos()["12mp"]
+    photo = benchsite.make_photos()["12mp"]
     RESULTS.mkdir(parents=True, exist_ok=True)
     server = Server(RESULTS / "quality-cost-server.log")
     driver = start_chromium()
