@@ -119,7 +119,7 @@ class Bench:
             ready = self.load_app(driver, server, photo)
             return ready, run_async(driver, OUR_JOB, photo, engine_id, self.refine)
 
-        (ready, result), busy = self.measure(f"{photo} {kind}", action)
+        (ready, result), busy = self.measure(f"ours {photo} {kind}", action)
         fetched = [r for r in server.requests() if f"/models/{engine_id}/" in r]
         # When the pipeline could start on the photo, counted from the navigation: includes the
         # worker's start, the model from IndexedDB (or the download) and its session, and any
@@ -132,18 +132,12 @@ class Bench:
                     timings=result["timings"], size=[result["width"], result["height"]],
                     png_bytes=result["bytes"], busy=busy)
 
-    def ours(self, driver: Any, server: Server, engine_id: str) -> None:
-        print(f"  ours, {engine_id}", flush=True)
-        for photo in self.photos:
-            self.our_cold(driver, server, engine_id, photo, "cold")
-            for repeat in range(self.args.repeats):
-                result, busy = self.measure(f"{photo} warm {repeat + 1}",
-                                            lambda photo=photo: run_async(driver, OUR_JOB, photo, engine_id,
-                                                                          self.refine))
-                self.record(who="ours", engine=engine_id, photo=photo, kind="warm",
-                            timings=result["timings"], png_bytes=result["bytes"], busy=busy)
-        # The small photo again after a reload: the model now comes from IndexedDB.
-        self.our_cold(driver, server, engine_id, "512", "reload")
+    def our_warm(self, driver: Any, engine_id: str, photo: str, repeat: int) -> None:
+        """One warm job on the page our_cold left loaded (session open, photo in hand)."""
+        result, busy = self.measure(f"ours {photo} warm {repeat + 1}",
+                                    lambda: run_async(driver, OUR_JOB, photo, engine_id, self.refine))
+        self.record(who="ours", engine=engine_id, photo=photo, kind="warm",
+                    timings=result["timings"], png_bytes=result["bytes"], busy=busy)
 
     def ours_int8(self, driver: Any, server: Server, model: Path) -> None:
         """Our app running a model file through the Balanced engine's own-file import (the
@@ -172,11 +166,25 @@ class Bench:
 
     # -- the peer
 
-    def peer(self, driver: Any, server: benchsite.SiteServer, engine_id: str) -> None:
-        model = PEER_MODEL.get(engine_id)
-        if model is None:
-            return
-        print(f"  peer, {engine_id} ({model})", flush=True)
+    def peer_cold(self, driver: Any, server: benchsite.SiteServer, engine_id: str, photo: str) -> None:
+        """Load the peer's page, then at once its first job on `photo`."""
+        driver.get(server.url + "peer/")
+        ready_ms = run_async(driver, "await window.peer.ready; return performance.now();")
+        server.clear_log()
+        result, busy = self.measure(f"peer {photo} cold", lambda: self.peer_job(driver, engine_id, photo))
+        # The peer keeps no cache of its own: the browser's HTTP cache (no-cache: revalidated).
+        self.record(who="peer", engine=engine_id, photo=photo, kind="cold",
+                    source="download" if photo == "512" else "http cache",
+                    ready_ms=ready_ms, threads=result["threads"], timings=result["timings"],
+                    png_bytes=result["bytes"], busy=busy)
+
+    def peer_warm(self, driver: Any, engine_id: str, photo: str, repeat: int) -> None:
+        result, busy = self.measure(f"peer {photo} warm {repeat + 1}",
+                                    lambda: self.peer_job(driver, engine_id, photo))
+        self.record(who="peer", engine=engine_id, photo=photo, kind="warm",
+                    timings=result["timings"], png_bytes=result["bytes"], busy=busy)
+
+    def peer_job(self, driver: Any, engine_id: str, photo: str) -> dict[str, Any]:
         job = """
 const [name, model] = args;
 window.__bench = window.__bench || {};
@@ -184,23 +192,31 @@ if (!window.__bench[name]) window.__bench[name] = await (await fetch('../photos/
 const result = await window.peer.run(window.__bench[name], model);
 return {timings: result.timings, bytes: result.png.size, threads: result.threads};
 """
+        return dict(run_async(driver, job, self.photos[photo].name, PEER_MODEL[engine_id]))
+
+    def engine_pairs(self, drivers: dict[str, Any], app: Server, peer: benchsite.SiteServer,
+                     engine_id: str) -> None:
+        """Ours and the peer, each in its own browser: per photo both cold jobs, then their warm
+        jobs in turns (ours, peer, ours, ...), so that a machine that drifts slower or faster
+        over minutes weighs on both alike and the ratio stays fair."""
+        with_peer = not self.args.no_peer and engine_id in PEER_MODEL
+        print(f"  ours{' and peer' if with_peer else ''}, {engine_id}", flush=True)
         for photo in self.photos:
-            driver.get(server.url + "peer/")
-            ready_ms = run_async(driver, "await window.peer.ready; return performance.now();")
-            server.clear_log()
-            name = self.photos[photo].name
-            result, busy = self.measure(f"{photo} cold",
-                                        lambda name=name: run_async(driver, job, name, model))
-            # The peer keeps no cache of its own: the browser's HTTP cache (no-cache: revalidated).
-            self.record(who="peer", engine=engine_id, photo=photo, kind="cold",
-                        source="download" if photo == "512" else "http cache",
-                        ready_ms=ready_ms, threads=result["threads"], timings=result["timings"],
-                        png_bytes=result["bytes"], busy=busy)
+            self.our_cold(drivers["ours"], app, engine_id, photo, "cold")
+            if with_peer:
+                try:
+                    self.peer_cold(drivers["peer"], peer, engine_id, photo)
+                except AssertionError as exc:
+                    # Keep the rest of the run; the table shows the peer as missing.
+                    print(f"  peer failed: {exc}", flush=True)
+                    self.errors.append(f"peer {engine_id}: {exc}")
+                    with_peer = False
             for repeat in range(self.args.repeats):
-                result, busy = self.measure(f"{photo} warm {repeat + 1}",
-                                            lambda name=name: run_async(driver, job, name, model))
-                self.record(who="peer", engine=engine_id, photo=photo, kind="warm",
-                            timings=result["timings"], png_bytes=result["bytes"], busy=busy)
+                self.our_warm(drivers["ours"], engine_id, photo, repeat)
+                if with_peer:
+                    self.peer_warm(drivers["peer"], engine_id, photo, repeat)
+        # The small photo again after a reload: the model now comes from IndexedDB.
+        self.our_cold(drivers["ours"], app, engine_id, "512", "reload")
 
     # -- native onnxruntime
 
@@ -275,23 +291,18 @@ return {timings: result.timings, bytes: result.png.size, threads: result.threads
         logs.mkdir(parents=True, exist_ok=True)
         app = Server(logs / "app.log", no_store=True)
         peer = benchsite.SiteServer(logs / "peer.log", root=site)
-        driver = start_chromium()
-        driver.set_script_timeout(600)
+        drivers = {"ours": start_chromium(), "peer": start_chromium()}
+        driver = drivers["ours"]
         self.roots = [app.process.pid, peer.process.pid]
-        if driver.service.process is not None:
-            self.roots.append(driver.service.process.pid)
+        for each in drivers.values():
+            each.set_script_timeout(600)
+            if each.service.process is not None:
+                self.roots.append(each.service.process.pid)
         began = time.time()
         try:
             for engine_id in engines:
                 print(f"engine {engine_id}", flush=True)
-                self.ours(driver, app, engine_id)
-                if not self.args.no_peer:
-                    try:
-                        self.peer(driver, peer, engine_id)
-                    except AssertionError as exc:
-                        # Keep the rest of the run; the table shows the peer as missing.
-                        print(f"  peer failed: {exc}", flush=True)
-                        self.errors.append(f"peer {engine_id}: {exc}")
+                self.engine_pairs(drivers, app, peer, engine_id)
                 if not self.args.no_native:
                     self.native(engine_id)
                 # What is measured so far survives an interrupted run.
@@ -307,7 +318,8 @@ return {timings: result.timings, bytes: result.png.size, threads: result.threads
                     self.errors.append(f"int8: {exc}")
             browser = driver.capabilities.get("browserVersion", "")
         finally:
-            driver.quit()
+            for each in drivers.values():
+                each.quit()
             app.stop()
             peer.stop()
         return {

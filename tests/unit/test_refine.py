@@ -172,3 +172,12 @@ def test_numpy_port_gives_the_same_bytes(width: int, height: int, side: int, wor
 def test_process_message_carries_the_refine_option() -> None:
     assert protocol.process(1, "precision", None)["refine"] is True  # on by default
     assert protocol.process(2, "lightweight", None, False)["refine"] is False
+
+
+def test_tap_runs_end_where_the_taps_change() -> None:
+    axis = refine.full_axis(3, 10, 4)  # blocks of 4 pixels: runs where both taps stay the same
+    ends = refine.tap_runs(axis)
+    for i, end in enumerate(ends):
+        assert all((axis.lo[k], axis.hi[k]) == (axis.lo[i], axis.hi[i]) for k in range(i, end + 1))
+        assert end == len(ends) - 1 or (axis.lo[end + 1], axis.hi[end + 1]) != (axis.lo[i], axis.hi[i])
+    assert ends[0] < ends[-1] == 9

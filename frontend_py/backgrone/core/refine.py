@@ -465,6 +465,7 @@ def write_full(rgba: MutableSequence[int], plan: RefinePlan,
     col_lo = cols.lo
     col_hi = cols.hi
     col_frac = cols.frac
+    run_end = tap_runs(cols)
     flags = planes[14]
     flag_slot = 10 * w
     # line: slots 0-3 the fit, 4-9 the colours (interpolated rows), 10 the row's settled flags.
@@ -475,18 +476,28 @@ def write_full(rgba: MutableSequence[int], plan: RefinePlan,
         for x in range(w):
             flag = flags[top + x]
             line[flag_slot + x] = flag if flag == flags[bottom + x] else 0.0
-        interpolate_rows(planes, 0, 4, top, bottom, fy, w, line)
+        # The fit's and the colours' rows are interpolated when a pixel first needs them.
+        fit = False
         colours = False
         pixel = 4 * y * width
-        for x in range(width):
+        x = 0
+        while x < width:
             lo = col_lo[x]
             hi = col_hi[x]
             flag = line[flag_slot + lo]
             if flag != 0.0 and flag == line[flag_slot + hi]:
+                # Settled: the whole run of pixels between these two taps at once (most of a
+                # photo), opaque ones untouched.
+                end = run_end[x]
                 if flag < 0.0:
-                    rgba[pixel + 3] = 0
-                pixel += 4
+                    for k in range(pixel + 3, pixel + 4 * (end - x) + 4, 4):
+                        rgba[k] = 0
+                pixel += 4 * (end - x + 1)
+                x = end + 1
                 continue
+            if not fit:
+                interpolate_rows(planes, 0, 4, top, bottom, fy, w, line)
+                fit = True
             fx = col_frac[x]
             a_r = line[lo] + (line[hi] - line[lo]) * fx
             a_g = line[w + lo] + (line[w + hi] - line[w + lo]) * fx
@@ -520,3 +531,15 @@ def write_full(rgba: MutableSequence[int], plan: RefinePlan,
                 g = line[9 * w + lo] + (line[9 * w + hi] - line[9 * w + lo]) * fx
                 rgba[pixel + 2] = channel_byte(f + share * (blue - alpha * f - rest * g))
             pixel += 4
+            x += 1
+
+
+def tap_runs(axis: Axis) -> List[int]:
+    """For each index, the last index of its run of equal (lo, hi) taps."""
+    count = len(axis.lo)
+    ends: List[int] = []
+    for i in range(count):
+        if i == count - 1 or axis.lo[i + 1] != axis.lo[i] or axis.hi[i + 1] != axis.hi[i]:
+            while len(ends) <= i:
+                ends.append(i)
+    return ends
