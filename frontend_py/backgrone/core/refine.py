@@ -184,6 +184,8 @@ def box_mean(
 ) -> None:
     """dst = mean of src (times other, if use_other) over each (2r+1)^2 window, clipped at the
     borders. Rows by prefix sums, columns by a sliding sum: O(1) per pixel whatever the radius."""
+    left_end = radius if radius < width else width
+    right_start = width - radius if width - radius > radius else radius
     for y in range(height):
         row = y * width
         total = 0.0
@@ -196,15 +198,26 @@ def box_mean(
             for x in range(width):
                 total += src[row + x]
                 line[x + 1] = total
-        for x in range(width):
-            lo = x - radius
-            if lo < 0:
-                lo = 0
+        # Windows clipped at the left, whole ones, clipped at the right: no clipping per pixel.
+        for x in range(left_end):
             hi = x + radius + 1
             if hi > width:
                 hi = width
-            temp[row + x] = line[hi] - line[lo]
+            temp[row + x] = line[hi] - line[0]
+        for x in range(radius, width - radius):
+            temp[row + x] = line[x + radius + 1] - line[x - radius]
+        for x in range(right_start, width):
+            temp[row + x] = line[width] - line[x - radius]
+    # How many columns each window holds, clipped at the borders.
+    window_widths: List[int] = []
     for x in range(width):
+        left = x - radius
+        if left < 0:
+            left = 0
+        right = x + radius + 1
+        if right > width:
+            right = width
+        window_widths.append(right - left)
         line[x] = 0.0
     first = radius
     if first > height - 1:
@@ -223,13 +236,7 @@ def box_mean(
         rows_in = hi - lo
         row = y * width
         for x in range(width):
-            left = x - radius
-            if left < 0:
-                left = 0
-            right = x + radius + 1
-            if right > width:
-                right = width
-            dst[row + x] = line[x] / (rows_in * (right - left))
+            dst[row + x] = line[x] / (rows_in * window_widths[x])
         enter = y + radius + 1
         if enter < height:
             row = enter * width
