@@ -26,6 +26,7 @@ for folder in (ROOT / "frontend_py", ROOT / "tests", ROOT / "bench"):
 
 import benchsite  # noqa: E402
 import machine  # noqa: E402
+from support import reference  # noqa: E402
 from support.browser import run_async, start_chromium  # noqa: E402
 
 QUANT = ROOT / "bench" / ".cache" / "quant"
@@ -34,12 +35,17 @@ CALL = "const [cmd, a] = args; return await window.ortbench.call(cmd, a);"
 
 
 def model_files(wanted: list[str]) -> dict[str, Path]:
-    """fp16 and uint8 are the weights package's models; the rest are files in bench/.cache/quant/."""
+    """fp16 and uint8 are the weights package's models, int8 the Lightweight engine's (as the
+    build staged it); the rest are files in bench/.cache/quant/."""
     files = {}
     for name in wanted:
-        if name in ("fp16", "uint8"):
-            path = QUANT / ("precision.onnx" if name == "fp16" else "uint8.onnx")
-            if not path.exists():
+        if name in ("fp16", "uint8", "int8"):
+            path = QUANT / (name + ".onnx")
+            if name == "int8":
+                # Rewritten each time: a rebuilt model must not be measured as the old one.
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(reference.model_bytes("lightweight"))
+            elif not path.exists():
                 path.parent.mkdir(parents=True, exist_ok=True)
                 key = "/models/medium" if name == "fp16" else "/models/small"
                 path.write_bytes(benchsite.package_model(key))
@@ -151,7 +157,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("what", choices=("models", "options", "encode"))
-    parser.add_argument("--models", default="fp16,uint8,qdq_pc_avg")
+    parser.add_argument("--models", default="fp16,uint8,int8")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", default="0", help="models: thread counts to try (0 = cores)")
     parser.add_argument("--quiet-wait", type=float, default=20.0)
