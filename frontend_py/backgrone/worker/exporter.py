@@ -25,6 +25,15 @@ def context_2d(canvas: Any) -> Any:
     return canvas.getContext("2d", options)
 
 
+def drawn(image: Any, width: int, height: int) -> Any:
+    """The 2d context of a new width x height canvas with `image` (a bitmap, closed here) drawn
+    at its origin."""
+    context = context_2d(__new__(OffscreenCanvas(width, height)))
+    context.drawImage(image, 0, 0)
+    image.close()
+    return context
+
+
 async def bitmap(blob: Any, oriented: bool) -> Any:
     __pragma__("jsiter")
     options = {"imageOrientation": "from-image" if oriented else "none"}
@@ -75,12 +84,20 @@ class Exporter:
 
     async def pixels(self, blob: Any, oriented: bool, width: int, height: int) -> Any:
         """The image's RGBA bytes at width x height (a photo's are oriented as displayed)."""
-        image = await bitmap(blob, oriented)
-        canvas = __new__(OffscreenCanvas(width, height))
-        context = context_2d(canvas)
-        context.drawImage(image, 0, 0)
-        image.close()
-        return context.getImageData(0, 0, width, height)
+        return drawn(await bitmap(blob, oriented), width, height).getImageData(0, 0, width, height)
+
+    async def recomposed(self, cutout: Any, photo: Any, change: Any) -> Any:
+        """The cutout bitmap on a canvas of its size, its RGBA changed in place by
+        change(rgba, photo_rgba, count) with the photo's pixels beside it; returns the canvas's
+        2d context."""
+        width = cutout.width
+        height = cutout.height
+        context = drawn(cutout, width, height)
+        pixels = context.getImageData(0, 0, width, height)
+        original = await self.pixels(photo, True, width, height)
+        change(pixels.data, original.data, width * height)
+        context.putImageData(pixels, 0, 0)
+        return context
 
     async def layers(self, cutout: Any, photo: Any) -> Dict[str, Any]:
         """What the brush needs: the cutout's alpha as width x height bytes, and the colours it
@@ -88,17 +105,10 @@ class Exporter:
         image = await bitmap(cutout, False)
         width = image.width
         height = image.height
-        canvas = __new__(OffscreenCanvas(width, height))
-        context = context_2d(canvas)
-        context.drawImage(image, 0, 0)
-        image.close()
-        pixels = context.getImageData(0, 0, width, height)
-        original = await self.pixels(photo, True, width, height)
-        count = width * height
-        alpha = __new__(Uint8ClampedArray(count))
-        brush.colour_layer(pixels.data, original.data, count, alpha)
-        context.putImageData(pixels, 0, 0)
-        return {"alpha": alpha, "colour": canvas.transferToImageBitmap(), "width": width,
+        alpha = __new__(Uint8ClampedArray(width * height))
+        context = await self.recomposed(
+            image, photo, lambda rgba, original, count: brush.colour_layer(rgba, original, count, alpha))
+        return {"alpha": alpha, "colour": context.canvas.transferToImageBitmap(), "width": width,
                 "height": height}
 
     async def layer(self, message: Any) -> Any:
@@ -108,17 +118,10 @@ class Exporter:
         edited = message["alpha"]
         if not edited:
             return cutout
-        width = cutout.width
-        height = cutout.height
-        canvas = __new__(OffscreenCanvas(width, height))
-        context = context_2d(canvas)
-        context.drawImage(cutout, 0, 0)
-        cutout.close()
-        pixels = context.getImageData(0, 0, width, height)
-        original = await self.pixels(message["photo"], True, width, height)
-        brush.edited_layer(pixels.data, original.data, edited, width * height)
-        context.putImageData(pixels, 0, 0)
-        return canvas
+        context = await self.recomposed(
+            cutout, message["photo"],
+            lambda rgba, original, count: brush.edited_layer(rgba, original, edited, count))
+        return context.canvas
 
     async def export(self, message: Any) -> Any:
         subject = await self.layer(message)
