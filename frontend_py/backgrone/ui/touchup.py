@@ -259,23 +259,19 @@ class TouchUp:
             self.on_edit()
 
     def undo(self) -> None:
-        if not self.result or self.result.edits is None:
-            return
-        rect = self.result.edits.undo()
-        if len(rect) > 0:
-            self.update_mask(rect)
-            self.sync_buttons()
-            self.announce("Undone")
-            self.on_edit()
+        if self.result and self.result.edits is not None:
+            self.show_history_step(self.result.edits.undo(), "Undone")
 
     def redo(self) -> None:
-        if not self.result or self.result.edits is None:
-            return
-        rect = self.result.edits.redo()
+        if self.result and self.result.edits is not None:
+            self.show_history_step(self.result.edits.redo(), "Redone")
+
+    def show_history_step(self, rect: List[int], said: str) -> None:
+        """Redraw what an undo or redo changed (rect is empty when there was nothing to do)."""
         if len(rect) > 0:
             self.update_mask(rect)
             self.sync_buttons()
-            self.announce("Redone")
+            self.announce(said)
             self.on_edit()
 
     # --- pointer ------------------------------------------------------------------------------
