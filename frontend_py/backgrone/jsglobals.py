@@ -35,6 +35,7 @@ Promise: Any = None
 Uint8Array: Any = None
 Uint8ClampedArray: Any = None
 URL: Any = None
+clearTimeout: Any = None
 Worker: Any = None
 console: Any = None
 createImageBitmap: Any = None

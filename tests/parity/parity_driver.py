@@ -186,6 +186,13 @@ def output_section(report: Any) -> None:
                        for s in [[400, 200, 100, 100], [200, 400, 100, 100], [1000, 10, 10, 1000],
                                  [4000, 3000, 1920, 1080], [7, 5, 5, 7]]]
     report["colors"] = [output.parse_color(c) for c in ["#00ff00", "#A0b1C2"]]
+    # Records built with keyword arguments (the kwargs pragma): every field where it belongs.
+    report["engine_table"] = [
+        [e.engine_id, e.label, e.summary, e.size_bytes, e.input_name, e.output_name, e.input_size,
+         e.scale, e.offset, e.output_mode, e.source, e.source_key, e.licence, e.recipe]
+        for e in ENGINES]
+    report["format_table"] = [[f.format_id, f.label, f.mime, f.extension, f.alpha, f.lossy]
+                              for f in output.FORMATS]
     settings = output.OutputSettings()
     states = []
     for fmt in ["png", "webp", "jpeg"]:

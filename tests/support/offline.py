@@ -82,8 +82,8 @@ def copy_site(source: Path, target: Path) -> Path:
 
 @cache
 def build_driver() -> ModuleType:
-    """build/build.py as a module: a test deploys a changed site with the build's own code."""
-    spec = importlib.util.spec_from_file_location("backgrone_build", ROOT / "build" / "build.py")
+    """build/shell.py as a module: a test deploys a changed site with the build's own code."""
+    spec = importlib.util.spec_from_file_location("backgrone_shell", ROOT / "build" / "shell.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -20,7 +20,7 @@ from support.server import ROOT
 
 @pytest.fixture()
 def build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("backgrone_build", ROOT / "build" / "build.py")
+    spec = importlib.util.spec_from_file_location("backgrone_staging", ROOT / "build" / "staging.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -93,13 +93,13 @@ def test_unknown_format() -> None:
 
 
 def test_worker_messages_carry_a_catalogue_code_on_failure() -> None:
-    from backgrone.core import messages
+    from backgrone.core import messages, protocol
 
-    ok = output.reply(3, "blob", "", "")
+    ok = protocol.reply(3, "blob", "", "")
     assert ok["request"] == 3 and ok["value"] == "blob" and not ok["code"]
-    failed = output.reply(4, None, messages.BACKGROUND_UNREADABLE, "InvalidStateError")
+    failed = protocol.reply(4, None, messages.BACKGROUND_UNREADABLE, "InvalidStateError")
     text = messages.message_for(failed["code"], failed["detail"])
     assert text.startswith(messages.CATALOGUE[messages.BACKGROUND_UNREADABLE]) and "InvalidStateError" in text
-    assert output.layers_request(5, "png", "photo") == {
-        "kind": output.LAYERS, "request": 5, "cutout": "png", "photo": "photo"}
-    assert output.crash_request()["kind"] == output.CRASH
+    assert protocol.layers_request(5, "png", "photo") == {
+        "kind": protocol.LAYERS, "request": 5, "cutout": "png", "photo": "photo"}
+    assert protocol.crash()["kind"] == protocol.CRASH

@@ -11,6 +11,9 @@ RECIPE_AS_IS = ""
 RECIPE_STATIC_INT8 = "isnet-static-int8"
 
 
+# Records are built with keyword arguments, so that each table row reads field by field:
+# Transcrypt passes keywords only where this pragma is on, at the definition and at the call.
+# __pragma__('kwargs')
 class Engine:
     """Everything the app needs to know about one model: where it comes from and how to run it."""
 
@@ -51,24 +54,38 @@ class Engine:
 
 WEIGHTS_PACKAGE = "@imgly/background-removal-data@1.4.5"
 RMBG_URL = "https://huggingface.co/briaai/RMBG-1.4/resolve/main/onnx/model_quantized.onnx"
+# ISNet: RGB, (p - 128) / 256; its output is already a probability map.
+ISNET_SCALE = 1.0 / 256.0
+ISNET_OFFSET = -0.5
 
 ENGINES = [
     Engine(
-        "precision", "Precision", "ISNet, fp16 weights: the most accurate edges",
-        88188479, "input", "output", 1024, 1.0 / 256.0, -0.5, OUTPUT_CLAMP,
-        WEIGHTS_PACKAGE, "/models/medium", "AGPL-3.0", RECIPE_AS_IS,
+        engine_id="precision", label="Precision",
+        summary="ISNet, fp16 weights: the most accurate edges",
+        size_bytes=88188479, input_name="input", output_name="output", input_size=1024,
+        scale=ISNET_SCALE, offset=ISNET_OFFSET, output_mode=OUTPUT_CLAMP,
+        source=WEIGHTS_PACKAGE, source_key="/models/medium", licence="AGPL-3.0",
+        recipe=RECIPE_AS_IS,
     ),
     Engine(
-        "lightweight", "Lightweight", "ISNet, 8-bit: half the download, faster",
-        44553730, "input", "output", 1024, 1.0 / 256.0, -0.5, OUTPUT_CLAMP,
-        WEIGHTS_PACKAGE, "/models/medium", "AGPL-3.0", RECIPE_STATIC_INT8,
+        engine_id="lightweight", label="Lightweight",
+        summary="ISNet, 8-bit: half the download, faster",
+        size_bytes=44553730, input_name="input", output_name="output", input_size=1024,
+        scale=ISNET_SCALE, offset=ISNET_OFFSET, output_mode=OUTPUT_CLAMP,
+        source=WEIGHTS_PACKAGE, source_key="/models/medium", licence="AGPL-3.0",
+        recipe=RECIPE_STATIC_INT8,
     ),
     Engine(
-        "balanced", "Balanced", "BRIA RMBG-1.4: strong on products and people",
-        0, "input", "output", 1024, 1.0 / 255.0, -0.5, OUTPUT_MINMAX,
-        RMBG_URL, "", "bria-rmbg-1.4 (non-commercial)", RECIPE_AS_IS,
+        # RMBG-1.4: p / 255 - 0.5 (std 1); its output's range varies, so it is stretched.
+        engine_id="balanced", label="Balanced",
+        summary="BRIA RMBG-1.4: strong on products and people",
+        size_bytes=0, input_name="input", output_name="output", input_size=1024,
+        scale=1.0 / 255.0, offset=-0.5, output_mode=OUTPUT_MINMAX,
+        source=RMBG_URL, source_key="", licence="bria-rmbg-1.4 (non-commercial)",
+        recipe=RECIPE_AS_IS,
     ),
 ]
+# __pragma__('nokwargs')
 
 DEFAULT_ENGINE = "precision"
 

@@ -72,3 +72,9 @@ class AppError(Exception):
         Exception.__init__(self, detail)
         self.code = code
         self.detail = detail
+
+
+def code_of(exc: BaseException, fallback: str) -> str:
+    """The catalogue code an error carries (AppError), or `fallback` for any other error,
+    native JS errors included."""
+    return exc.code if isinstance(exc, AppError) else fallback

@@ -1,6 +1,7 @@
-"""What a download looks like: formats, background, file names, and the export worker's messages."""
+"""What a download looks like: formats, background, file names (the export worker's messages
+are in core/protocol)."""
 # __pragma__('skip')
-from typing import Any, Dict, List
+from typing import Dict, List
 # __pragma__('noskip')
 import math
 
@@ -13,6 +14,8 @@ DEFAULT_COLOR = "#ffffff"
 DEFAULT_QUALITY = 0.9
 
 
+# Built with keyword arguments (see the kwargs pragma in core/engines.py).
+# __pragma__('kwargs')
 class OutputFormat:
     """One file format a result can be saved as."""
 
@@ -29,10 +32,14 @@ class OutputFormat:
 
 
 FORMATS = [
-    OutputFormat("png", "PNG (lossless)", "image/png", "png", True, False),
-    OutputFormat("webp", "WebP", "image/webp", "webp", True, True),
-    OutputFormat("jpeg", "JPEG", "image/jpeg", "jpg", False, True),
+    OutputFormat(format_id="png", label="PNG (lossless)", mime="image/png", extension="png",
+                 alpha=True, lossy=False),
+    OutputFormat(format_id="webp", label="WebP", mime="image/webp", extension="webp",
+                 alpha=True, lossy=True),
+    OutputFormat(format_id="jpeg", label="JPEG", mime="image/jpeg", extension="jpg",
+                 alpha=False, lossy=True),
 ]
+# __pragma__('nokwargs')
 DEFAULT_FORMAT = "png"
 
 
@@ -158,44 +165,3 @@ def cover_rect(src_width: int, src_height: int, dst_width: int, dst_height: int)
     if h < 1:
         h = 1
     return [0, math.floor((src_height - h) / 2), src_width, h]
-
-
-# Messages between the page and the export worker (worker/exporter.py).
-LAYERS = "layers"  # page -> worker: a cutout's alpha and colours, for the brush
-EXPORT = "export"  # page -> worker: compose and encode one download
-ZIP = "zip"  # page -> worker: one zip of many files
-REPLY = "reply"  # worker -> page: the answer to one request
-CRASH = "crash"  # page -> worker, fault injection for the tests: crash on the next request
-
-# __pragma__('skip')
-Message = Dict[str, Any]  # a type alias: mypy only
-# __pragma__('noskip')
-
-
-def layers_request(request_id: int, cutout: Any, photo: Any) -> Message:
-    return {"kind": LAYERS, "request": request_id, "cutout": cutout, "photo": photo}
-
-
-def export_request(request_id: int, photo: Any, cutout: Any, alpha: Any,
-                   settings: OutputSettings, image: Any) -> Message:
-    """`alpha` is the edited alpha (width x height bytes) or None for the cutout as it is;
-    `image` the background image's Blob, or None."""
-    fmt = settings.output_format()
-    return {
-        "kind": EXPORT, "request": request_id, "photo": photo, "cutout": cutout, "alpha": alpha,
-        "mime": fmt.mime, "quality": settings.encode_quality(),
-        "background": settings.effective_background(), "color": settings.color, "image": image,
-    }
-
-
-def zip_request(request_id: int, names: List[str], blobs: List[Any]) -> Message:
-    return {"kind": ZIP, "request": request_id, "names": names, "blobs": blobs}
-
-
-def reply(request_id: int, value: Any, code: str, detail: str) -> Message:
-    """`code` is "" for success, else a core/messages code (with a technical `detail`)."""
-    return {"kind": REPLY, "request": request_id, "value": value, "code": code, "detail": detail}
-
-
-def crash_request() -> Message:
-    return {"kind": CRASH}

@@ -1,37 +1,61 @@
-"""Messages between the page and the worker: the only thing the two sides share.
+"""Every message between the page and its workers (the job worker, the export worker, the
+service worker): the only thing the two sides of each boundary share.
 
 Each message is a plain dict with a "kind"; constructors here are the one place that spells
 their fields, so both sides agree by construction. Dicts survive postMessage's structured clone.
+A request carries a "request" id and is answered by exactly one reply() with the same id.
 """
 # __pragma__('skip')
-from typing import Any, Dict
+from typing import Any, Dict, List
 # __pragma__('noskip')
 
-# page -> worker
+# Worker names (the `name` option of new Worker): the worker bundle starts the role its name
+# says (frontend_py/worker_entry.py); ORT's own threads are named em-pthread*.
+JOB_WORKER = "backgrone"
+EXPORT_WORKER = "backgrone-export"
+THREAD_PREFIX = "em-pthread"
+
+# page -> job worker
 PROCESS = "process"
-# page -> worker requests, each answered by one REPLY with the same request id
+# page -> job worker requests
 ENGINES = "engines"
 CLEAR_CACHE = "clear_cache"
 IMPORT_MODEL = "import_model"
 PRELOAD = "preload"
-# page -> worker: fault injection for tests; the worker throws an uncaught error, as it would
-# on a real crash, so the page's recovery path runs for real.
+# page -> either worker: fault injection for tests. The job worker throws an uncaught error at
+# once; the export worker on the next request it gets. The page's recovery path runs for real.
 CRASH = "crash"
-# worker -> page
+# job worker -> page
 PROGRESS = "progress"
 RESULT = "result"
 ERROR = "error"
 STATUS = "status"
-REPLY = "reply"
 NOTICE = "notice"
+# page -> export worker requests
+LAYERS = "layers"  # a cutout's alpha and colours, for the brush
+EXPORT = "export"  # compose and encode one download
+ZIP = "zip"  # one zip of many files
+# either worker -> page: the answer to one request
+REPLY = "reply"
+# page -> service worker: the user accepted the new version, so the waiting worker takes over.
+SKIP_WAITING = "skip-waiting"
 
 # The stages of one job, in order; "download" only happens while a model is fetched.
 STAGES = ["download", "decode", "preprocess", "inference", "postprocess", "encode"]
-TIMED_STAGES = ["decode", "preprocess", "inference", "postprocess", "encode"]
 
 # __pragma__('skip')
 Message = Dict[str, Any]  # a type alias: mypy only
 # __pragma__('noskip')
+
+
+def role(worker_name: str) -> str:
+    """Which worker a bundle started under `worker_name` is: JOB_WORKER, EXPORT_WORKER, or ""
+    for one of ORT's threads (they load the bundle too, and must not start the app)."""
+    if worker_name == EXPORT_WORKER:
+        return EXPORT_WORKER
+    if worker_name and worker_name.startswith(THREAD_PREFIX):
+        return ""
+    return JOB_WORKER
 
 
 def process(job: int, engine: str, image: Any, refine: bool = True) -> Message:
@@ -59,19 +83,47 @@ def status(threads: int, isolated: bool) -> Message:
     return {"kind": STATUS, "threads": threads, "isolated": isolated}
 
 
-def request(kind: str, request_id: int, engine: str, payload: Any) -> Message:
-    """A request the worker answers with reply(request_id, ...): engine and payload per kind."""
-    return {"kind": kind, "request": request_id, "engine": engine, "payload": payload}
-
-
-def reply(request_id: int, value: Any, code: str, detail: str) -> Message:
-    """The answer to a request: a value, or an error code from the message catalogue."""
-    return {"kind": REPLY, "request": request_id, "value": value, "code": code, "detail": detail}
-
-
 def notice(code: str, detail: str) -> Message:
     """Something the user should know that is not any one job's failure (e.g. storage full)."""
     return {"kind": NOTICE, "code": code, "detail": detail}
+
+
+def crash() -> Message:
+    return {"kind": CRASH}
+
+
+def skip_waiting() -> Message:
+    return {"kind": SKIP_WAITING}
+
+
+def engine_request(kind: str, request_id: int, engine: str, payload: Any) -> Message:
+    """A job worker request (ENGINES, CLEAR_CACHE, IMPORT_MODEL, PRELOAD): engine and payload
+    per kind."""
+    return {"kind": kind, "request": request_id, "engine": engine, "payload": payload}
+
+
+def layers_request(request_id: int, cutout: Any, photo: Any) -> Message:
+    return {"kind": LAYERS, "request": request_id, "cutout": cutout, "photo": photo}
+
+
+def export_request(request_id: int, photo: Any, cutout: Any, alpha: Any, mime: str,
+                   quality: float, background: str, color: str, image: Any) -> Message:
+    """`alpha` is the edited alpha (width x height bytes) or None for the cutout as it is;
+    `quality` -1 where the format takes none; `image` the background image's Blob, or None."""
+    return {
+        "kind": EXPORT, "request": request_id, "photo": photo, "cutout": cutout, "alpha": alpha,
+        "mime": mime, "quality": quality, "background": background, "color": color, "image": image,
+    }
+
+
+def zip_request(request_id: int, names: List[str], blobs: List[Any]) -> Message:
+    return {"kind": ZIP, "request": request_id, "names": names, "blobs": blobs}
+
+
+def reply(request_id: int, value: Any, code: str, detail: str) -> Message:
+    """The answer to a request: a value, or a core/messages code (with a technical `detail`);
+    `code` is "" for success."""
+    return {"kind": REPLY, "request": request_id, "value": value, "code": code, "detail": detail}
 
 
 def stage_fraction(stage: str, done: float, total: float) -> float:

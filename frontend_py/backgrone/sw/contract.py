@@ -1,10 +1,8 @@
-"""What the page and the service worker agree on; plain data, so both bundles can import it."""
+"""Where the page finds the service worker and how its caches are named; plain data, so both
+bundles can import it (their one message, SKIP_WAITING, is in core/protocol)."""
 
 # Relative to the document, so the site works under any sub-path; its folder is its scope.
 SCRIPT = "sw.js"
-
-# page -> service worker: the user accepted the new version, so the waiting worker takes over.
-SKIP_WAITING = "skip-waiting"
 
 # Cache Storage is shared by the whole origin: the scope in the name keeps two deployments
 # under different sub-paths from deleting each other's caches.

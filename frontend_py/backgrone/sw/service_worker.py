@@ -2,12 +2,13 @@
 served with the headers that make the page cross-origin isolated on any static host."""
 # __pragma__('skip')
 from typing import Any, Dict, List
-from backgrone.jsglobals import Promise, URL, Uint8Array, console, crypto, __new__, __pragma__
+from backgrone.jsglobals import Promise, URL, console, __new__, __pragma__
 # __pragma__('noskip')
 
 from backgrone.core.messages import AnyError
 from backgrone.sw import contract
-from backgrone.core.digest import to_hex
+from backgrone.core import protocol
+from backgrone.web import sha256_hex
 
 # Added to every shell response: the page becomes crossOriginIsolated (ORT's threads need
 # SharedArrayBuffer) even when the host sends no such headers, and its workers may load.
@@ -22,11 +23,6 @@ WIRE_HEADERS = ["Content-Encoding", "Content-Length"]
 
 class PrecacheError(Exception):
     pass
-
-
-async def sha256_hex(data: Any) -> str:
-    digest = __new__(Uint8Array(await crypto.subtle.digest("SHA-256", data)))
-    return to_hex(digest, digest.length)
 
 
 def isolated(scope: Any, response: Any, body: Any) -> Any:
@@ -142,7 +138,7 @@ class ServiceWorker:
 
     def on_message(self, event: Any) -> None:
         data = event.data
-        if data and data["kind"] == contract.SKIP_WAITING:
+        if data and data["kind"] == protocol.SKIP_WAITING:
             self.scope.skipWaiting()
 
 

@@ -1,4 +1,5 @@
-"""The page: file picker, drop and paste, the queue, and window.backgrone for automation."""
+"""The page: composes the views and the two workers, and runs the queue (window.backgrone is
+ui/api.py)."""
 # __pragma__('skip')
 from typing import Any, Dict, List
 from backgrone.jsglobals import URL, Error, Promise, console, __new__, __pragma__
@@ -6,8 +7,7 @@ from backgrone.jsglobals import URL, Error, Promise, console, __new__, __pragma_
 
 from backgrone.core import jobs, messages, protocol
 from backgrone.core.messages import AnyError
-from backgrone.core.engines import DEFAULT_ENGINE, find_engine
-from backgrone.ui.bridge import WorkerBridge
+from backgrone.ui.job_client import JobClient
 from backgrone.ui.engine_picker import EnginePicker
 from backgrone.ui.queue_view import QueueView
 from backgrone.ui.inputs import Inputs
@@ -17,7 +17,7 @@ from backgrone.ui.downloads import ZIP_NAME, Downloads, Result, error_text
 from backgrone.ui.output_panel import OutputPanel
 from backgrone.ui.viewer import Viewer
 from backgrone.core.output import OutputSettings
-from backgrone.ui import updates
+from backgrone.ui import api, updates
 
 
 def detach(task: Any) -> None:
@@ -42,8 +42,8 @@ class App:
         self.view = QueueView(doc, doc.querySelector("[data-queue]"), doc.querySelector("[data-live]"))
         self.ready_callbacks: List[Any] = []
         self.ready = __new__(Promise(lambda resolve, reject: self.ready_callbacks.append(resolve)))
-        self.bridge = WorkerBridge(host.workerUrl, self.on_worker_message, self.on_worker_crash)
-        self.engines = EnginePicker(doc, doc.querySelector("[data-engine-picker]"), self.bridge, self.preload)
+        self.worker = JobClient(host.workerUrl, self.on_worker_message, self.on_worker_crash)
+        self.engines = EnginePicker(doc, doc.querySelector("[data-engine-picker]"), self.worker, self.preload)
         self.long_tasks = LongTasks()
         self.settings = OutputSettings()
         exporter = ExportClient(host.workerUrl)
@@ -61,7 +61,7 @@ class App:
 
     def preload(self, engine_id: str) -> None:
         """Open a cached engine's session now, so the next photo does not wait for it."""
-        self.bridge.request(protocol.PRELOAD, engine_id, None).catch(lambda error: None)
+        self.worker.request(protocol.PRELOAD, engine_id, None).catch(lambda error: None)
 
     async def start_engines(self) -> None:
         await self.engines.refresh()
@@ -91,7 +91,7 @@ class App:
             return
         self.view.update(job, "")
         refine = job.job_id not in self.refine_flags or self.refine_flags[job.job_id]
-        self.bridge.send(protocol.process(job.job_id, job.engine, self.images[job.job_id], refine))
+        self.worker.process(job.job_id, job.engine, self.images[job.job_id], refine)
 
     def on_worker_message(self, message: protocol.Message) -> None:
         kind = message["kind"]
@@ -194,7 +194,7 @@ class App:
         if was == jobs.RUNNING:
             # An ORT run cannot be interrupted: end the worker; a fresh one reloads the model
             # from IndexedDB for the next job.
-            self.bridge.restart("cancelled")
+            self.worker.restart("cancelled")
         if job is not None:
             self.view.cancelled(job)
         self.settle(job_id, None, messages.message_for(messages.CANCELLED, ""))
@@ -268,48 +268,9 @@ class App:
         self.view.announce("Zip of " + str(len(self.downloads.order)) + " images ready")
         return blob
 
-    async def clear_cache(self) -> int:
-        """window.backgrone.clearCache(): delete every saved model; resolves to how many."""
-        removed: int = await self.bridge.request(protocol.CLEAR_CACHE, "", None)
-        await self.engines.refresh()
-        return removed
-
-    def remove_background(self, image: Any, options: Any) -> Any:
-        """window.backgrone.removeBackground(blob, {engine, refine}) -> Promise of {png, width,
-        height, timings}. Edges are refined unless refine is false."""
-        engine_id = options.engine if options and options.engine else DEFAULT_ENGINE
-        refine = not (options and options.refine is False)
-
-        def executor(resolve: Any, reject: Any) -> None:
-            try:
-                find_engine(engine_id)
-            except AnyError as exc:
-                reject(__new__(Error(messages.message_for(messages.UNKNOWN_ENGINE, str(exc)))))
-                return
-            job = self.add(image, image.js_name if image.js_name else "image", engine_id, refine)
-            self.waiters[job.job_id] = [resolve, reject]
-
-        return __new__(Promise(executor))
-
 
 def start(host: Any) -> None:
     app = App(host)
-    __pragma__("jsiter")
-    api = {
-        "ready": app.ready,
-        "removeBackground": app.remove_background,
-        "status": lambda: app.status,
-        "engines": lambda: app.bridge.request(protocol.ENGINES, "", None),
-        "clearCache": app.clear_cache,
-        "longTasks": lambda: app.long_tasks.report(),
-        "downloadAll": app.save_zip,
-        "setBackgroundImage": lambda blob: app.output.set_image(blob),
-        # Fault injection for the tests: the worker throws as if it had crashed.
-        "crashWorker": lambda: app.bridge.send({"kind": protocol.CRASH}),
-        # The export worker crashes on the next request it gets.
-        "crashExporter": lambda: app.exporter.crash(),
-    }
-    __pragma__("nojsiter")
-    host.window.backgrone = api
+    host.window.backgrone = api.page_api(app)
     # Offline copy, isolation, new versions; a reload must not lose photos in the queue.
     updates.start(host.window, lambda: len(app.queue.jobs) > 0)

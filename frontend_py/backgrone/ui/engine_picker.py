@@ -9,7 +9,7 @@ import math
 from backgrone.core import protocol
 from backgrone.core.engines import DEFAULT_ENGINE
 from backgrone.core.messages import AnyError
-from backgrone.ui.bridge import WorkerBridge
+from backgrone.ui.job_client import JobClient
 
 # __pragma__('skip')
 ChangeFn = Callable[[str], None]
@@ -30,10 +30,10 @@ def engine_note(info: Any) -> str:
 
 
 class EnginePicker:
-    def __init__(self, document: Any, root: Any, bridge: WorkerBridge, on_change: ChangeFn) -> None:
+    def __init__(self, document: Any, root: Any, worker: JobClient, on_change: ChangeFn) -> None:
         self.document = document
         self.root = root
-        self.bridge = bridge
+        self.worker = worker
         self.on_change = on_change
         self.selected = DEFAULT_ENGINE
         self.listing: List[Any] = []
@@ -50,7 +50,7 @@ class EnginePicker:
 
     async def refresh(self) -> List[Any]:
         """Ask the worker for the engines' state and redraw; returns the listing."""
-        self.listing = await self.bridge.request(protocol.ENGINES, "", None)
+        self.listing = await self.worker.request(protocol.ENGINES, "", None)
         self.render()
         await self.show_storage()
         return self.listing
@@ -118,7 +118,7 @@ class EnginePicker:
         self.model_input.value = ""
         self.say("Checking " + model.js_name + "\u2026")
         try:
-            self.listing = await self.bridge.request(protocol.IMPORT_MODEL, self.import_for, model)
+            self.listing = await self.worker.request(protocol.IMPORT_MODEL, self.import_for, model)
         except AnyError as exc:
             self.say(getattr(exc, "message", "") or str(exc))
             return
@@ -129,7 +129,7 @@ class EnginePicker:
         self.on_change(self.selected)
 
     async def clear(self) -> None:
-        removed = await self.bridge.request(protocol.CLEAR_CACHE, "", None)
+        removed = await self.worker.request(protocol.CLEAR_CACHE, "", None)
         self.say("Deleted " + str(removed) + " saved model" + ("" if removed == 1 else "s") + ".")
         await self.refresh()
 

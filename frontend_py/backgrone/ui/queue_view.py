@@ -37,10 +37,6 @@ def seconds(millis: float) -> str:
     return str(math.floor(tenths / 10)) + "." + str(tenths - 10 * math.floor(tenths / 10))
 
 
-def megabytes(size: float) -> str:
-    return str(math.floor(size / 104857.6 + 0.5) / 10)
-
-
 class QueueView:
     def __init__(self, document: Any, list_element: Any, live_region: Any) -> None:
         self.document = document

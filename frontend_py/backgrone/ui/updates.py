@@ -2,10 +2,11 @@
 static host cross-origin isolated, and the prompt that offers a new version."""
 # __pragma__('skip')
 from typing import Any, Callable
-from backgrone.jsglobals import console, __pragma__
+from backgrone.jsglobals import console
 # __pragma__('noskip')
 
 from backgrone.core.messages import AnyError
+from backgrone.core import protocol
 from backgrone.sw import contract
 
 # Set just before the isolating reload: one per tab session, so a browser that ignores the
@@ -83,10 +84,7 @@ class Updates:
             self.window.location.reload()
             return
         self.accepted = True
-        __pragma__("jsiter")
-        message = {"kind": contract.SKIP_WAITING}
-        __pragma__("nojsiter")
-        waiting.postMessage(message)
+        waiting.postMessage(protocol.skip_waiting())
 
     def on_controller_change(self, event: Any) -> None:
         if self.accepted:

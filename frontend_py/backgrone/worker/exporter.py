@@ -1,8 +1,8 @@
 """The export worker: composes and encodes downloads, reads a cutout's alpha for the brush, and
 zips many downloads into one, so that no full-size pixel loop runs on the page's thread.
 
-It is the worker bundle started under another name (see shims/worker.js): the model worker
-stays free for inference while this one works.
+It is the worker bundle started under protocol.EXPORT_WORKER (see worker_entry.py): the job
+worker stays free for inference while this one works.
 """
 # __pragma__('skip')
 from typing import Any, Dict
@@ -12,17 +12,10 @@ from backgrone.jsglobals import (
 )
 # __pragma__('noskip')
 
-from backgrone.core import brush, messages, output
+from backgrone.core import brush, messages, output, protocol
 from backgrone.core.messages import AnyError, AppError
-
-WORKER_NAME = "backgrone-export"
-
-
-def context_2d(canvas: Any) -> Any:
-    __pragma__("jsiter")
-    options = {"willReadFrequently": True}
-    __pragma__("nojsiter")
-    return canvas.getContext("2d", options)
+from backgrone.web import context_2d
+from backgrone.worker.replies import Replier
 
 
 def drawn(image: Any, width: int, height: int) -> Any:
@@ -47,12 +40,13 @@ class Exporter:
         self.zip_sync = host.zip
         # One request at a time: two 12 MP compositions at once would double the memory.
         self.tail = Promise.resolve()
-        # Fault injection for the tests (output.CRASH): the next request crashes the worker.
+        self.replies = Replier(self.scope, messages.EXPORT_FAILED, "export worker")
+        # Fault injection for the tests (protocol.CRASH): the next request crashes the worker.
         self.crash_armed = False
 
     def on_message(self, event: Any) -> None:
         message = event.data
-        if message["kind"] == output.CRASH:
+        if message["kind"] == protocol.CRASH:
             self.crash_armed = True
             return
         if self.crash_armed:
@@ -62,25 +56,18 @@ class Exporter:
         self.tail = self.tail.then(lambda: self.handle(message))
 
     async def handle(self, message: Any) -> None:
-        request = message["request"]
         kind = message["kind"]
-        try:
-            if kind == output.LAYERS:
-                value = await self.layers(message["cutout"], message["photo"])
-                self.scope.postMessage(output.reply(request, value, "", ""),
-                                       [value["alpha"].buffer, value["colour"]])
-                return
-            if kind == output.EXPORT:
-                blob = await self.export(message)
-            elif kind == output.ZIP:
-                blob = await self.zip(message["names"], message["blobs"])
-            else:
-                raise ValueError("unknown request " + str(kind))
-            self.scope.postMessage(output.reply(request, blob, "", ""))
-        except AnyError as exc:
-            code = exc.code if isinstance(exc, AppError) else messages.EXPORT_FAILED
-            console.error("backgrone export worker:", kind, exc)
-            self.scope.postMessage(output.reply(request, None, code, str(exc)))
+        if kind == protocol.LAYERS:
+            # The alpha bytes and the colour bitmap move to the page instead of being copied.
+            await self.replies.answer(
+                message, lambda: self.layers(message["cutout"], message["photo"]),
+                lambda value: [value["alpha"].buffer, value["colour"]])
+        elif kind == protocol.EXPORT:
+            await self.replies.answer(message, lambda: self.export(message))
+        elif kind == protocol.ZIP:
+            await self.replies.answer(message, lambda: self.zip(message["names"], message["blobs"]))
+        else:
+            console.error("backgrone export worker: unknown request", kind)
 
     async def pixels(self, blob: Any, oriented: bool, width: int, height: int) -> Any:
         """The image's RGBA bytes at width x height (a photo's are oriented as displayed)."""

@@ -7,7 +7,9 @@ from backgrone.jsglobals import Promise, Uint8Array, console, crossOriginIsolate
 from backgrone.core import messages, protocol
 from backgrone.core.engines import Engine, find_engine
 from backgrone.core.messages import AnyError, AppError
-from backgrone.worker.models import SOURCE_USER, ModelStore, sha256_hex
+from backgrone.worker.models import SOURCE_USER, ModelStore
+from backgrone.web import sha256_hex
+from backgrone.worker.replies import Replier
 from backgrone.worker.pipeline import Pipeline
 from backgrone.worker.session import Sessions, configure
 
@@ -22,6 +24,7 @@ class WorkerLoop:
         # Jobs and cache changes chain on this promise so that they run strictly in order.
         self.tail = Promise.resolve()
         self.told_cache_failure = False
+        self.replies = Replier(self.scope, messages.INTERNAL, "request")
         self.post(protocol.status(threads, bool(crossOriginIsolated)))
 
     def post(self, message: protocol.Message) -> None:
@@ -40,26 +43,15 @@ class WorkerLoop:
             self.then(lambda: self.process(job, message["engine"], message["image"], refine))
         elif kind == protocol.ENGINES:
             # Read-only, so it need not wait behind a running job.
-            Promise.resolve(self.answer(message, self.store.describe))
+            Promise.resolve(self.replies.answer(message, self.store.describe))
         elif kind == protocol.CLEAR_CACHE:
-            self.then(lambda: self.answer(message, self.store.clear))
+            self.then(lambda: self.replies.answer(message, self.store.clear))
         elif kind == protocol.IMPORT_MODEL:
-            self.then(lambda: self.answer(message, lambda: self.import_model(message)))
+            self.then(lambda: self.replies.answer(message, lambda: self.import_model(message)))
         elif kind == protocol.PRELOAD:
-            self.then(lambda: self.answer(message, lambda: self.preload(message["engine"])))
+            self.then(lambda: self.replies.answer(message, lambda: self.preload(message["engine"])))
         elif kind == protocol.CRASH:
             raise AppError(messages.WORKER_CRASHED, "crash requested by the page")
-
-    async def answer(self, message: Any, work: Any) -> None:
-        request = message["request"]
-        try:
-            value = await work()
-        except AnyError as exc:
-            code = exc.code if isinstance(exc, AppError) else messages.INTERNAL
-            console.warn("backgrone request", message["kind"], code, exc)
-            self.post(protocol.reply(request, None, code, str(exc)))
-            return
-        self.post(protocol.reply(request, value, "", ""))
 
     async def preload(self, engine_id: str) -> bool:
         """Open a cached engine's session ahead of the first job; never downloads."""
@@ -104,7 +96,7 @@ class WorkerLoop:
         try:
             fields = await self.pipeline.run(engine, image, report, refine)
         except AnyError as exc:
-            code = exc.code if isinstance(exc, AppError) else messages.INTERNAL
+            code = messages.code_of(exc, messages.INTERNAL)
             console.error("backgrone job", job, code, exc)
             self.post(protocol.error(job, code, str(exc)))
             return

@@ -5,13 +5,13 @@ so a cached model loads with no request at all, and a new build brings its new v
 """
 # __pragma__('skip')
 from typing import Any, Callable, Dict, List
-from backgrone.jsglobals import Promise, Uint8Array, crypto, fetch, setTimeout, __new__
+from backgrone.jsglobals import Promise, Uint8Array, fetch, setTimeout, __new__
 # __pragma__('noskip')
 
 from backgrone.core import messages
 from backgrone.core.engines import ENGINES, Engine
 from backgrone.core.messages import AnyError, AppError
-from backgrone.core.digest import to_hex
+from backgrone.web import sha256_hex
 
 # Enough requests in flight to fill a connection without starving the page's own requests.
 PARALLEL_FETCHES = 4
@@ -25,11 +25,6 @@ SOURCE_USER = "user"
 # __pragma__('skip')
 ProgressFn = Callable[[float, float], None]
 # __pragma__('noskip')
-
-
-async def sha256_hex(data: Any) -> str:
-    digest = __new__(Uint8Array(await crypto.subtle.digest("SHA-256", data)))
-    return to_hex(digest, digest.length)
 
 
 def cache_key(engine_id: str, sha256: str) -> str:

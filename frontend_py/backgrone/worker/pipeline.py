@@ -18,17 +18,11 @@ from backgrone.core.tensor import rgba_to_nchw
 from backgrone.core.messages import AnyError, AppError
 from backgrone.worker.models import ModelStore
 from backgrone.worker.session import Sessions
+from backgrone.web import context_2d
 
 # __pragma__('skip')
 ReportFn = Callable[[str, float, float], None]  # a type alias: mypy only
 # __pragma__('noskip')
-
-
-def context_2d(canvas: Any) -> Any:
-    __pragma__("jsiter")
-    options = {"willReadFrequently": True}
-    __pragma__("nojsiter")
-    return canvas.getContext("2d", options)
 
 
 def refusal(kind: str) -> str:

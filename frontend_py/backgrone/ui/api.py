@@ -1,0 +1,56 @@
+"""window.backgrone: the page's public API for automation and for the tests, in one place."""
+# __pragma__('skip')
+from typing import Any
+from backgrone.jsglobals import Promise, __new__, __pragma__
+# __pragma__('noskip')
+
+from backgrone.core import messages, protocol
+from backgrone.core.engines import DEFAULT_ENGINE, find_engine
+from backgrone.core.messages import AnyError
+from backgrone.ui.channel import failure
+
+
+def remove_background(app: Any, image: Any, options: Any) -> Any:
+    """removeBackground(blob, {engine, refine}) -> Promise of {png, width, height, timings}.
+    The photo joins the queue like a dropped one; edges are refined unless refine is false."""
+    engine_id = options.engine if options and options.engine else DEFAULT_ENGINE
+    refine = not (options and options.refine is False)
+
+    def executor(resolve: Any, reject: Any) -> None:
+        try:
+            find_engine(engine_id)
+        except AnyError as exc:
+            reject(failure(messages.UNKNOWN_ENGINE, str(exc)))
+            return
+        job = app.add(image, image.js_name if image.js_name else "image", engine_id, refine)
+        app.waiters[job.job_id] = [resolve, reject]
+
+    return __new__(Promise(executor))
+
+
+async def clear_cache(app: Any) -> int:
+    """clearCache(): delete every saved model; resolves to how many."""
+    removed: int = await app.worker.request(protocol.CLEAR_CACHE, "", None)
+    await app.engines.refresh()
+    return removed
+
+
+def page_api(app: Any) -> Any:
+    __pragma__("jsiter")
+    api = {
+        "ready": app.ready,
+        "removeBackground": lambda image, options: remove_background(app, image, options),
+        # {threads, isolated} as the worker runs them.
+        "status": lambda: app.status,
+        "engines": lambda: app.worker.request(protocol.ENGINES, "", None),
+        "clearCache": lambda: clear_cache(app),
+        "longTasks": lambda: app.long_tasks.report(),
+        "downloadAll": app.save_zip,
+        "setBackgroundImage": lambda blob: app.output.set_image(blob),
+        # Fault injection for the tests: the job worker throws as if it had crashed.
+        "crashWorker": lambda: app.worker.crash(),
+        # The export worker crashes on the next request it gets.
+        "crashExporter": lambda: app.exporter.crash(),
+    }
+    __pragma__("nojsiter")
+    return api

@@ -1,0 +1,29 @@
+"""The page's handle on the job worker (worker/loop.py): jobs out, progress and results in,
+requests answered through the one request channel."""
+# __pragma__('skip')
+from typing import Any
+# __pragma__('noskip')
+
+from backgrone.core import messages, protocol
+from backgrone.ui.channel import WorkerChannel
+
+
+class JobClient(WorkerChannel):
+    """Started at once and replaced at once when it dies: it announces itself with a STATUS
+    message and keeps the open model session."""
+
+    def __init__(self, url: str, on_message: Any, on_crash: Any) -> None:
+        WorkerChannel.__init__(self, url, protocol.JOB_WORKER, messages.WORKER_CRASHED, True, 0,
+                               on_message, on_crash)
+
+    def request(self, kind: str, engine: str, payload: Any) -> Any:
+        """Ask the worker something (protocol.ENGINES, CLEAR_CACHE, IMPORT_MODEL, PRELOAD);
+        a Promise of its answer, rejected with a catalogue message."""
+        return self.ask(lambda request_id: protocol.engine_request(kind, request_id, engine, payload))
+
+    def process(self, job: int, engine: str, image: Any, refine: bool) -> None:
+        self.post(protocol.process(job, engine, image, refine))
+
+    def crash(self) -> None:
+        """Fault injection for the tests: the worker throws as if it had crashed."""
+        self.post(protocol.crash())
