@@ -1,7 +1,6 @@
 """The service worker under test: waiting for it, cutting the network, deploying a new build."""
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from functools import cache
 from pathlib import Path
@@ -12,6 +11,7 @@ from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
+from support import modules
 from support.server import ROOT
 
 CONTROLLED = """return {isolated: crossOriginIsolated,
@@ -83,11 +83,7 @@ def copy_site(source: Path, target: Path) -> Path:
 @cache
 def build_driver() -> ModuleType:
     """build/shell.py as a module: a test deploys a changed site with the build's own code."""
-    spec = importlib.util.spec_from_file_location("backgrone_shell", ROOT / "build" / "shell.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return modules.load(ROOT / "build" / "shell.py", "backgrone_shell")
 
 
 def redeploy(site: Path) -> str:

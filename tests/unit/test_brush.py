@@ -95,6 +95,14 @@ def test_copy_and_paste_rect_round_trip() -> None:
     assert target[10] == 10 and target[20] == 20 and target[9] == 0
 
 
+def test_copy_rect_into_the_alpha_channel_of_rgba() -> None:
+    source = bytearray(range(48))
+    rgba_patch = bytearray([7] * 24)
+    brush.copy_rect(source, 8, [2, 1, 5, 3], rgba_patch, 3, 4)
+    assert list(rgba_patch[3::4]) == [10, 11, 12, 18, 19, 20]
+    assert set(rgba_patch[0::4]) | set(rgba_patch[1::4]) | set(rgba_patch[2::4]) == {7}
+
+
 def rgba(pixels: list[tuple[int, int, int, int]]) -> bytearray:
     return bytearray(channel for pixel in pixels for channel in pixel)
 

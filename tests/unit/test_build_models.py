@@ -3,7 +3,6 @@ the model a recipe makes."""
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import socket
@@ -14,16 +13,14 @@ import onnx
 import pytest
 
 from backgrone.core.engines import find_engine
+from support import modules
 from support.models import tiny_fp16_model
 from support.server import ROOT
 
 
 @pytest.fixture()
 def build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("backgrone_staging", ROOT / "build" / "staging.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = modules.load(ROOT / "build" / "staging.py", "backgrone_staging")
     monkeypatch.setattr(module, "PUBLIC", tmp_path / "public")
     monkeypatch.setattr(module, "MANIFEST", tmp_path / "public" / "models" / "manifest.json")
     monkeypatch.setattr(module, "MODEL_CACHE", tmp_path / "cache")

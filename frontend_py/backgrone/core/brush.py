@@ -77,14 +77,16 @@ def stroke_points(x0: float, y0: float, x1: float, y1: float, spacing: float) ->
     return points
 
 
-def copy_rect(source: Sequence[int], width: int, rect: List[int], out: MutableSequence[int]) -> None:
-    """The rectangle [x0, y0, x1, y1] of a width-wide buffer, row by row, into `out`."""
-    i = 0
+def copy_rect(source: Sequence[int], width: int, rect: List[int], out: MutableSequence[int],
+              first: int = 0, stride: int = 1) -> None:
+    """The rectangle [x0, y0, x1, y1] of a width-wide buffer, row by row, into `out` from index
+    `first` every `stride` items (3 and 4: into the alpha channel of RGBA bytes)."""
+    i = first
     for y in range(rect[1], rect[3]):
         row = y * width
         for x in range(rect[0], rect[2]):
             out[i] = source[row + x]
-            i += 1
+            i += stride
 
 
 def paste_rect(target: MutableSequence[int], width: int, rect: List[int], patch: Sequence[int]) -> None:

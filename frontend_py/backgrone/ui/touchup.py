@@ -12,7 +12,7 @@ from backgrone.jsglobals import ImageData, Uint8ClampedArray, console, createIma
 import math
 
 from backgrone.core import brush
-from backgrone.core.brush import EditHistory
+from backgrone.core.brush import EditHistory, copy_rect
 from backgrone.core.messages import AnyError
 from backgrone.ui.downloads import Result
 from backgrone.ui.export_client import ExportClient
@@ -112,10 +112,7 @@ class TouchUp:
         context = self.canvas.getContext("2d")
         context.clearRect(0, 0, result.width, result.height)
         if result.mask:
-            try:
-                await self.load_colour(result)
-            except AnyError as exc:
-                console.error("backgrone: cannot prepare the brush's colours", exc)
+            if not await self.load_colour(result):
                 return
             if self.result != result:
                 return
@@ -129,12 +126,18 @@ class TouchUp:
             cutout.close()
         self.sync_buttons()
 
-    async def load_colour(self, result: Result) -> None:
-        """The brush's colours for `result`, made off-thread by the export worker."""
+    async def load_colour(self, result: Result) -> bool:
+        """The brush's colours for `result`, made off-thread by the export worker; False (and
+        logged) when they could not be made."""
         if self.colour:
-            return
-        found = await self.exporter.layers(result.png, result.photo)
+            return True
+        try:
+            found = await self.exporter.layers(result.png, result.photo)
+        except AnyError as exc:
+            console.error("backgrone: cannot prepare the brush's colours", exc)
+            return False
         self.keep_colour(result, found["colour"])
+        return True
 
     def keep_colour(self, result: Result, colour: Any) -> None:
         if self.result != result or self.colour:
@@ -175,12 +178,8 @@ class TouchUp:
             result.mask = mask
             result.edits = EditHistory(found["alpha"], result.width, result.height, new_bytes)
             self.root.removeAttribute("aria-busy")
-        else:
-            try:
-                await self.load_colour(result)
-            except AnyError as exc:
-                console.error("backgrone: cannot prepare the brush's colours", exc)
-                return
+        elif not await self.load_colour(result):
+            return
         if self.result != result:
             return
         self.root.dataset.ready = "true"
@@ -232,14 +231,8 @@ class TouchUp:
         h = rect[3] - rect[1]
         patch = __new__(ImageData(w, h))
         data = patch.data
-        alpha = edits.alpha
-        width = edits.width
-        i = 3
-        for y in range(rect[1], rect[3]):
-            row = y * width
-            for x in range(rect[0], rect[2]):
-                data[i] = alpha[row + x]
-                i += 4
+        # The alpha bytes into the patch's alpha channel (every 4th byte from the 4th).
+        copy_rect(edits.alpha, edits.width, rect, data, 3, 4)
         self.result.mask.getContext("2d").putImageData(patch, rect[0], rect[1])
         self.redraw(rect)
 

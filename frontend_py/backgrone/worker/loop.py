@@ -58,8 +58,8 @@ class WorkerLoop:
         engine = find_engine(engine_id)
         if self.sessions.current(engine) or not await self.store.cached_record(engine):
             return False
-        await self.pipeline.ensure_session(engine, lambda stage, done, total: None, {})
-        return True
+        # A damaged cached copy is dropped here and fetched by the first job that needs it.
+        return await self.pipeline.ensure_session(engine, lambda stage, done, total: None, {}, False)
 
     async def import_model(self, message: Any) -> Any:
         """Validate a user's .onnx file for an engine, cache it, and keep its session open."""

@@ -86,13 +86,15 @@ class Pipeline:
         self._planes: Any = None
         self._line: Any = None
 
-    async def ensure_session(self, engine: Engine, report: ReportFn, timings: Dict[str, float]) -> None:
-        """Open the engine's session: from IndexedDB when cached, else downloaded (and cached).
+    async def ensure_session(self, engine: Engine, report: ReportFn, timings: Dict[str, float],
+                             download: bool = True) -> bool:
+        """Open the engine's session: from IndexedDB when cached, else downloaded (and cached)
+        unless `download` is false. Returns whether a session is open.
 
         Records the IndexedDB read and session creation in `timings` (ms).
         """
         if self.sessions.current(engine):
-            return
+            return True
         mark = performance.now()
         model = await self.store.cached(engine)
         timings["cache_read"] = performance.now() - mark
@@ -101,10 +103,12 @@ class Pipeline:
             try:
                 await self.sessions.open(engine, model)
                 timings["session"] = performance.now() - mark
-                return
+                return True
             except AnyError:
                 # The cached copy is damaged (it passed the size check): drop it, fetch anew.
                 await self.store.forget(engine)
+        if not download:
+            return False
 
         def on_bytes(done: float, total: float) -> None:
             report("download", done, total)
@@ -116,6 +120,7 @@ class Pipeline:
         except AnyError as exc:
             raise AppError(messages.MODEL_LOAD, str(exc))
         timings["session"] = performance.now() - mark
+        return True
 
     def buffers(self, side: int) -> None:
         count = side * side

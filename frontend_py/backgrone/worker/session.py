@@ -1,7 +1,7 @@
 """onnxruntime-web: thread set-up, one live session, and a run that asks for the mask only."""
 # __pragma__('skip')
 from typing import Any
-from backgrone.jsglobals import crossOriginIsolated, navigator, __new__, __typeof__
+from backgrone.jsglobals import crossOriginIsolated, navigator, __new__, __pragma__, __typeof__
 # __pragma__('noskip')
 
 from backgrone.core.engines import Engine
@@ -38,7 +38,9 @@ class Sessions:
 
     async def open(self, engine: Engine, model: Any) -> Any:
         await self.close()
+        __pragma__("jsiter")
         options = {"executionProviders": ["wasm"], "graphOptimizationLevel": "all"}
+        __pragma__("nojsiter")
         self.session = await self.ort.InferenceSession.create(model, options)
         self.engine_id = engine.engine_id
         return self.session
@@ -74,7 +76,9 @@ class Sessions:
         """Run the model on an NCHW Float32Array; returns the output's Float32Array."""
         size = engine.input_size
         tensor = __new__(self.ort.Tensor("float32", pixels, [1, 3, size, size]))
+        __pragma__("jsiter")
         feeds = {}
+        __pragma__("nojsiter")
         feeds[engine.input_name] = tensor
         # ISNet has eleven large side outputs besides the mask: fetch the mask only.
         outputs = await self.session.run(feeds, [engine.output_name])
