@@ -6,7 +6,6 @@ inference cheap; what is checked is the interface, not the model.
 """
 from __future__ import annotations
 
-import base64
 import io
 import zipfile
 from typing import Any
@@ -19,127 +18,15 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
-from skimage import data as samples
 
 from support.browser import fetch_bytes, run_async, wait_for_jobs
+from support.queue_page import (
+    ENGINE, TIMEOUT, dispatch, encoded, flat_spot, image_at, job_element, jobs, photos, press,
+    set_value, wait_links_ready, wait_state,
+)
 from support.server import ROOT
 
 pytestmark = pytest.mark.e2e
-
-ENGINE = "lightweight"
-TIMEOUT = 300
-
-
-def crop(array: np.ndarray, left: int, top: int, size: int = 256) -> Image.Image:
-    image = Image.fromarray(array)
-    return image.convert("RGB").crop((left, top, left + size, top + size))
-
-
-def photos() -> dict[str, Image.Image]:
-    """Five 256x256 crops of scikit-image's sample photos, each with a clear subject."""
-    return {
-        "astronaut.png": crop(samples.astronaut(), 128, 0),
-        "coffee.jpg": crop(samples.coffee(), 150, 100),
-        "cat.webp": Image.fromarray(samples.chelsea()).resize((256, 256)),
-        "rocket.png": crop(samples.rocket(), 150, 150),
-        "portrait.bmp": crop(samples.astronaut(), 64, 64),
-    }
-
-
-def encoded(image: Image.Image, name: str) -> bytes:
-    buffer = io.BytesIO()
-    kind = {"png": "PNG", "jpg": "JPEG", "webp": "WEBP", "bmp": "BMP"}[name.rsplit(".", 1)[1]]
-    image.save(buffer, kind, **({"quality": 95} if kind == "JPEG" else {}))
-    return buffer.getvalue()
-
-
-MIME = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp", "bmp": "image/bmp",
-        "txt": "text/plain"}
-
-DISPATCH = """
-const [files, eventType, target] = args;
-const transfer = new DataTransfer();
-for (const [name, base64, type] of files) {
-  const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
-  transfer.items.add(new File([bytes], name, {type}));
-}
-const where = target ? document.querySelector(target) : document.body;
-const event = eventType === 'paste'
-  ? new ClipboardEvent('paste', {clipboardData: transfer, bubbles: true, cancelable: true})
-  : new DragEvent(eventType, {dataTransfer: transfer, bubbles: true, cancelable: true});
-where.dispatchEvent(event);
-return event.defaultPrevented;
-"""
-
-
-def dispatch(page: webdriver.Chrome, event: str, files: list[tuple[str, bytes]], target: str = "") -> bool:
-    payload = [[name, base64.b64encode(body).decode(), MIME[name.rsplit(".", 1)[1]]] for name, body in files]
-    return bool(run_async(page, DISPATCH, payload, event, target))
-
-
-def jobs(page: webdriver.Chrome) -> list[dict[str, str]]:
-    return page.execute_script("""
-        return Array.from(document.querySelectorAll('[data-job]')).map(job => ({
-            id: job.dataset.job, state: job.dataset.state,
-            name: job.querySelector('.job-name').textContent,
-            href: job.querySelector('a[download]')?.href || '',
-            download: job.querySelector('a[download]')?.getAttribute('download') || '',
-            ready: job.querySelector('a[download]')?.dataset.ready || '',
-            alert: job.querySelector('[role=alert]')?.textContent || '',
-        }));""")
-
-
-def job_element(page: webdriver.Chrome, job_id: str) -> Any:
-    return page.find_element(By.CSS_SELECTOR, f'[data-job="{job_id}"]')
-
-
-def press(page: webdriver.Chrome, job_id: str, action: str) -> None:
-    """Click one of a job's buttons the way a keyboard user does: focus it, press Enter."""
-    button = job_element(page, job_id).find_element(By.CSS_SELECTOR, f'.job-actions [data-action="{action}"]')
-    assert button.is_displayed(), action
-    page.execute_script("arguments[0].focus()", button)
-    button.send_keys(Keys.ENTER)
-
-
-def wait_state(page: webdriver.Chrome, job_id: str, *states: str) -> None:
-    WebDriverWait(page, TIMEOUT).until(
-        lambda d: job_element(d, job_id).get_attribute("data-state") in states)
-
-
-def wait_links_ready(page: webdriver.Chrome, suffix: str) -> list[dict[str, str]]:
-    def ready(d: webdriver.Chrome) -> list[dict[str, str]] | bool:
-        done = [j for j in jobs(d) if j["state"] == "done"]
-        if done and all(j["ready"] == "true" and j["download"].endswith(suffix) for j in done):
-            return done
-        return False
-    found: list[dict[str, str]] = WebDriverWait(page, TIMEOUT).until(ready)
-    return found
-
-
-def image_at(page: webdriver.Chrome, url: str) -> Image.Image:
-    image = Image.open(io.BytesIO(fetch_bytes(page, url)))
-    image.load()
-    return image
-
-
-def flat_spot(alpha: np.ndarray, value: int, margin: int = 8) -> tuple[int, int]:
-    """A pixel whose whole neighbourhood has this alpha, away from the image's edges."""
-    height, width = alpha.shape
-    for y in range(margin, height - margin, 4):
-        for x in range(margin, width - margin, 4):
-            if (alpha[y - margin:y + margin, x - margin:x + margin] == value).all():
-                return x, y
-    raise AssertionError(f"no flat area of alpha {value}")
-
-
-def set_value(page: webdriver.Chrome, selector: str, value: str) -> None:
-    """Set a form control as the user would and fire the events a user's change fires."""
-    page.execute_script("""
-        const control = document.querySelector(arguments[0]);
-        control.value = arguments[1];
-        control.dispatchEvent(new Event('input', {bubbles: true}));
-        control.dispatchEvent(new Event('change', {bubbles: true}));""", selector, value)
-
 
 @pytest.fixture(scope="module")
 def ui(page: webdriver.Chrome) -> webdriver.Chrome:
