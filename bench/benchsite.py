@@ -20,6 +20,10 @@ import numpy as np
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT / "build") not in sys.path:
+    sys.path.insert(0, str(ROOT / "build"))
+from bundler import esbuild  # noqa: E402  # the build's own, for the bench's pages too
+
 SITE = ROOT / "bench" / ".site"
 PAGES = ROOT / "bench" / "pages"
 NODE_MODULES = ROOT / "node_modules"
@@ -63,14 +67,6 @@ def link(target: Path, link_path: Path) -> None:
     link_path.symlink_to(target)
 
 
-def esbuild(entry: Path, out: Path, *extra: str) -> None:
-    command = [str(NODE_MODULES / ".bin" / "esbuild"), str(entry), "--bundle", "--format=esm",
-               "--target=es2020", "--outfile=" + str(out), "--log-level=warning", *extra]
-    run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-    if run.returncode != 0:
-        raise RuntimeError("esbuild failed on " + entry.name + ":\n" + run.stdout + run.stderr)
-
-
 def package_model(key: str) -> bytes:
     """A model of the weights package as its own bytes (`/models/medium` is fp16, `/models/small`
     the dynamic uint8 one the peer ships; our Lightweight is neither)."""
@@ -82,7 +78,7 @@ def build_peer() -> None:
     folder = SITE / "peer"
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(PAGES / "peer.html", folder / "index.html")
-    esbuild(PAGES / "peer.js", folder / "peer.bundle.js",
+    esbuild(PAGES / "peer.js", folder / "peer.bundle.js", "esm",
             "--alias:onnxruntime-web=onnxruntime-web-peer")
     data = json.loads((DATA / "resources.json").read_text())
     resources: dict[str, object] = {}
@@ -108,7 +104,7 @@ def build_micro(models: dict[str, Path]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(PAGES / "ort.html", folder / "index.html")
     shutil.copy(PAGES / "ort_page.js", folder / "ort_page.js")
-    esbuild(PAGES / "ort_worker.js", folder / "ort_worker.bundle.js",
+    esbuild(PAGES / "ort_worker.js", folder / "ort_worker.bundle.js", "esm",
             "--conditions=onnxruntime-web-use-extern-wasm")
     for name in ORT_FILES:
         link(OUR_ORT / name, folder / "ort" / name)
@@ -162,7 +158,6 @@ def serve(port: int, root: Path, log: Path) -> None:
     import functools
     import http.server
 
-    sys.path.insert(0, str(ROOT / "build"))
     from serve import Handler
 
     class BenchHandler(Handler):
