@@ -12,7 +12,7 @@ from backgrone.worker import exporter, loop
 
 
 def start(host: Any) -> None:
-    worker = protocol.role(host.scope.name)
+    worker = protocol.role(host.scope.js_name)  # js_: Transcrypt renames `name`
     if worker == protocol.JOB_WORKER:
         loop.start(host)
     elif worker == protocol.EXPORT_WORKER:
