@@ -11,7 +11,7 @@ Every measurement records how busy the machine was (bench/machine.py) and waits,
 time, for a quiet machine first.
 
 Output: a table on stdout, bench/results/bench-<time>.json (and latest.json), and a PNG chart.
-Then bench/quality.py (when it exists) scores the engines on an eval folder.
+Then bench/quality.py scores the ISNet engines on an eval folder and composites made from it.
 
     python bench/bench.py [--engines precision,lightweight] [--repeats 3] [--no-peer] [--no-native]
 """
@@ -21,15 +21,14 @@ import argparse
 import base64
 import io
 import json
+import os
 import platform
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,18 +38,16 @@ for folder in (ROOT / "frontend_py", ROOT / "tests", ROOT / "bench"):
 
 import benchsite  # noqa: E402
 import machine  # noqa: E402
-from backgrone.core.engines import OUTPUT_MINMAX, find_engine  # noqa: E402
+from report import INT8, STAGES, chart, summarise, table  # noqa: E402
+from backgrone.core.engines import find_engine  # noqa: E402
 from support import reference  # noqa: E402
 from support.browser import run_async, start_chromium  # noqa: E402
 from support.server import Server  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 CACHE = ROOT / "bench" / ".cache"
-STAGES = ("decode", "preprocess", "inference", "postprocess", "encode")
 # The peer's model names for our engines' model bytes (see bench/benchsite.py).
 PEER_MODEL = {"precision": "isnet_fp16", "lightweight": "isnet_quint8"}
-# Our static 8-bit ISNet (bench/quantize.py), compared with both of the peer's models.
-INT8 = "int8"
 
 
 # ---------------------------------------------------------------- ours, in Chromium
@@ -245,10 +242,7 @@ return {timings: result.timings, bytes: result.png.size, threads: result.threads
             raw = session.run([engine.output_name], feeds)[0][0, 0]
             timings["inference"] = (time.perf_counter() - mark) * 1000
             mark = time.perf_counter()
-            mask = raw.astype(np.float32)
-            if engine.output_mode == OUTPUT_MINMAX:
-                mask = (mask - mask.min()) / max(float(mask.max() - mask.min()), 1e-12)
-            small = np.clip(np.floor(mask * 255 + 0.5), 0, 255).astype(np.uint8)
+            small = reference.alpha8(raw, engine)
             alpha = Image.fromarray(small).resize(image.size, Image.Resampling.BILINEAR)
             cutout = image.convert("RGBA")
             cutout.putalpha(alpha)
@@ -337,160 +331,6 @@ return {timings: result.timings, bytes: result.png.size, threads: result.threads
         }
 
 
-# ---------------------------------------------------------------- summary, table, chart
-
-
-def median_timings(records: list[dict[str, Any]]) -> dict[str, float]:
-    keys = {k for r in records for k in r["timings"]}
-    return {k: statistics.median(r["timings"][k] for r in records if k in r["timings"]) for k in keys}
-
-
-def summarise(result: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = []
-    for engine_id in result["engines"]:
-        for photo in result["photos"]:
-            row: dict[str, Any] = {"engine": engine_id, "photo": photo}
-            for who in ("ours", "peer", "native"):
-                picked = [r for r in result["records"]
-                          if r["who"] == who and r["engine"] == engine_id and r["photo"] == photo]
-                warm = [r for r in picked if r["kind"] == "warm"]
-                cold = [r for r in picked if r["kind"] == "cold"]
-                if not warm:
-                    continue
-                # Runs that others disturbed are kept in the JSON but left out of the median
-                # when at least one quiet run exists.
-                quiet = [r for r in warm if not r["busy"]["noisy"]]
-                med = median_timings(quiet or warm)
-                row[who] = {
-                    "warm": med,
-                    "warm_min_total": min(r["timings"]["total"] for r in warm),
-                    "cold_total": cold[0]["timings"]["total"] if cold else None,
-                    "cold_model": cold[0]["timings"].get("model") if cold else None,
-                    "cold_source": cold[0].get("source") if cold else None,
-                    "ready_ms": cold[0].get("ready_ms") if cold else None,
-                    "ready_to_run_ms": cold[0].get("ready_to_run_ms") if cold else None,
-                    "reload": next(({"source": r["source"], "ready_to_run_ms": r["ready_to_run_ms"],
-                                     "model_ms": r["timings"].get("model"), "total": r["timings"]["total"]}
-                                    for r in picked if r["kind"] == "reload"), None),
-                    "quiet_runs": len(quiet),
-                    "warm_runs": len(warm),
-                    "others_cpu": max(r["busy"]["others_cpu"] for r in (quiet or warm)),
-                    "noisy": not quiet,
-                }
-            if engine_id in (INT8, "lightweight"):
-                # An 8-bit model of ours against the peer's 8-bit one and its fp16 (whose
-                # weights ours is made from).
-                pairs = (("peer", "lightweight"), ("peer_fp16", "precision"))
-                for name, peer_engine in pairs[1:] if engine_id == "lightweight" else pairs:
-                    warm = [r for r in result["records"] if r["who"] == "peer" and r["engine"] == peer_engine
-                            and r["photo"] == photo and r["kind"] == "warm"]
-                    quiet = [r for r in warm if not r["busy"]["noisy"]]
-                    if warm:
-                        row[name] = {"warm": median_timings(quiet or warm), "others_cpu": 0.0,
-                                     "noisy": not quiet, "cold_total": None}
-            ours = row.get("ours")
-            if ours:
-                w = ours["warm"]
-                row["prepost_share"] = (w["decode"] + w["preprocess"] + w["postprocess"]) / w["inference"]
-                row["prepost_encode_share"] = row["prepost_share"] + w["encode"] / w["inference"]
-                for who in ("peer", "peer_fp16", "native"):
-                    if who in row:
-                        row["ours/" + who] = w["total"] / row[who]["warm"]["total"]
-                        row["ours/" + who + " inference"] = w["inference"] / row[who]["warm"]["inference"]
-            rows.append(row)
-    return rows
-
-
-def table(rows: list[dict[str, Any]]) -> str:
-    def s(ms: float | None) -> str:
-        return "    -" if ms is None else f"{ms / 1000:5.2f}"
-
-    def r(value: float | None) -> str:
-        return "   -" if value is None else f"{value:4.2f}"
-
-    lines = [
-        "warm end to end (median of quiet runs, s) | our stages: decode pre infer post encode | cold (source)"
-        " | ratios ours/peer ours/native (infer) | pre+post/infer | others' CPU (max)",
-        "-" * 150,
-    ]
-    for row in rows:
-        ours, peer, native = row.get("ours"), row.get("peer"), row.get("native")
-        w = ours["warm"] if ours else {}
-        stages = " ".join(s(w.get(k)) for k in STAGES)
-        busy = max((x["others_cpu"] for x in (ours, peer, native) if x), default=0.0)
-        noisy = any(x["noisy"] for x in (ours, peer, native) if x)
-        lines.append(
-            f"{row['engine']:11} {row['photo']:>4} | ours {s(w.get('total'))} peer "
-            f"{s(peer['warm']['total'] if peer else None)} "
-            f"native {s(native['warm']['total'] if native else None)}"
-            f" (infer {s(native['warm']['inference'] if native else None)})"
-            f" | {stages} | {s(ours['cold_total'] if ours else None)}"
-            f" ({ours['cold_source'] if ours else '-'})"
-            f" | {r(row.get('ours/peer'))} {r(row.get('ours/native'))}"
-            f" ({r(row.get('ours/native inference'))})"
-            f" | {row.get('prepost_share', 0):4.0%} | {busy:4.0%}{' NOISY' if noisy else ''}")
-    for row in rows:
-        if row["engine"] in (INT8, "lightweight") and "ours" in row:
-            lines.append(f"{row['engine']} {row['photo']:>4}: ours {s(row['ours']['warm']['total'])} s"
-                         f" (inference {s(row['ours']['warm']['inference'])});"
-                         f" ours/peer uint8 {r(row.get('ours/peer'))},"
-                         f" ours/peer fp16 {r(row.get('ours/peer_fp16'))}")
-    ready = [row["ours"]["ready_ms"] for row in rows if row.get("ours") and row["ours"]["ready_ms"]]
-    if ready:
-        lines.append(f"reload to window.backgrone.ready: median {statistics.median(ready):.0f} ms")
-    for row in rows:
-        reload = row.get("ours", {}).get("reload")
-        if reload:
-            lines.append(f"reload to ready to run, {row['engine']}: {reload['ready_to_run_ms']:.0f} ms"
-                         f" (model from {reload['source']};"
-                         f" the job's own model step {reload['model_ms']:.0f} ms)")
-    return "\n".join(lines)
-
-
-def chart(rows: list[dict[str, Any]], path: Path) -> None:
-    """Stacked bars of warm stage times: ours, peer, native for each engine and photo."""
-    from PIL import ImageDraw
-
-    colours = {"decode": (120, 160, 220), "preprocess": (90, 200, 160), "inference": (230, 150, 60),
-               "postprocess": (200, 90, 120), "encode": (150, 110, 200)}
-    groups = [(row, who) for row in rows for who in ("ours", "peer", "native") if who in row]
-    peak = max(x[0][x[1]]["warm"]["total"] for x in groups) if groups else 1.0
-    width, height, left, bottom, bar = 120 + 70 * len(groups) + 30 * len(rows), 520, 70, 90, 44
-    image = Image.new("RGB", (width, height), "white")
-    draw = ImageDraw.Draw(image)
-    scale = (height - bottom - 40) / peak
-    draw.text((10, 10), "Warm end to end per stage (median, seconds): ours / peer / native", fill="black")
-    for tick in range(0, int(peak / 1000) + 2):
-        y = height - bottom - tick * 1000 * scale
-        if y < 30:
-            break
-        draw.line((left - 5, y, width - 10, y), fill=(225, 225, 225))
-        draw.text((left - 30, y - 6), f"{tick}s", fill="black")
-    x = left + 10
-    previous = None
-    for row, who in groups:
-        if previous is not None and previous is not row:
-            x += 30
-        previous = row
-        timings = row[who]["warm"]
-        y = height - bottom
-        for stage in STAGES:
-            h = timings.get(stage, 0.0) * scale
-            draw.rectangle((x, y - h, x + bar, y), fill=colours[stage])
-            y -= h
-        draw.text((x, y - 14), f"{timings['total'] / 1000:.1f}", fill="black")
-        draw.text((x, height - bottom + 5), who, fill="black")
-        draw.text((x, height - bottom + 20), row["photo"], fill="black")
-        draw.text((x, height - bottom + 35), row["engine"][:9], fill="black")
-        x += bar + 26
-    legend_x = left
-    for stage, colour in colours.items():
-        draw.rectangle((legend_x, height - 25, legend_x + 12, height - 13), fill=colour)
-        draw.text((legend_x + 16, height - 26), stage, fill="black")
-        legend_x += 110
-    image.save(path)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -517,7 +357,6 @@ def main() -> int:
     (RESULTS / "partial.json").write_text(json.dumps(result, indent=1))
     rows = summarise(result)
     result["summary"] = rows
-    RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     out = RESULTS / f"bench-{stamp}.json"
     out.write_text(json.dumps(result, indent=1))
@@ -527,20 +366,18 @@ def main() -> int:
     print()
     print(table(rows))
     print(f"\nresults: {out.relative_to(ROOT)}, chart: {out.with_suffix('.png').relative_to(ROOT)}")
-    quality = ROOT / "bench" / "quality.py"
-    if quality.exists() and not args.no_quality:
-        import os
-
-        eval_dir = args.eval or os.environ.get("BENCH_EVAL") or str(ROOT.parent / "shared" / "eval")
-        if Path(eval_dir).exists():
-            print("\nquality (bench/quality.py):", flush=True)
-            # It scores the ISNet engines (their masks natively, with and without refinement).
-            engines = [e for e in result["engines"] if e in ("precision", "lightweight")]
-            return subprocess.run([sys.executable, str(quality), "--eval", eval_dir,
-                                   "--engines", *engines]).returncode
+    if args.no_quality:
+        return 0
+    eval_dir = args.eval or os.environ.get("BENCH_EVAL") or str(ROOT.parent / "shared" / "eval")
+    if not Path(eval_dir).exists():
         print(f"\nquality: skipped ({eval_dir} not found)")
-    return 0
-
+        return 0
+    print("\nquality (bench/quality.py):", flush=True)
+    # It scores the ISNet engines (their masks natively, with and without refinement), on the
+    # eval photos and on composites made from them.
+    engines = [e for e in result["engines"] if e in ("precision", "lightweight")]
+    return subprocess.run([sys.executable, str(ROOT / "bench" / "quality.py"), "--eval", eval_dir,
+                           "--engines", *engines]).returncode
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,9 +1,10 @@
-"""Native onnxruntime masks for the eval set, at the model's 1024x1024, cached on disk.
+"""Native onnxruntime masks at the model's 1024x1024 for the quality bench, cached on disk.
 
-The mask is what the worker holds after mask_to_alpha8: 8-bit, model resolution. It is
-computed with tests/support/reference.py (the same model bytes and preprocessing as the
-page) and cached as PNG under bench/results/masks/ENGINE/, keyed by the model's and the
-photo's sha256, so a second run of bench/quality.py costs no inference.
+The mask is what the worker holds after mask_to_alpha8: 8-bit, model resolution, computed with
+tests/support/reference.py (the same model bytes and preprocessing as the page) and cached as
+PNG under bench/results/masks/ENGINE/, keyed by the model's and the photo's sha256, so a second
+run of bench/quality.py costs no inference. A photo can also be run mirrored (flipped left to
+right, the mask flipped back): the second pass of issue 16's two-pass option.
 """
 from __future__ import annotations
 
@@ -20,7 +21,6 @@ for folder in (ROOT / "frontend_py", ROOT / "tests"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-from backgrone.core.engines import OUTPUT_MINMAX, find_engine  # noqa: E402
 from support import reference  # noqa: E402
 
 
@@ -28,20 +28,19 @@ def model_digest(engine_id: str) -> str:
     return hashlib.sha256(reference.model_bytes(engine_id)).hexdigest()[:16]
 
 
-def mask_1024(engine_id: str, image_path: Path, digest: str) -> np.ndarray:
-    """The model's mask for this photo as uint8 at input_size x input_size."""
-    photo_digest = hashlib.sha256(image_path.read_bytes()).hexdigest()[:16]
-    cached = CACHE / engine_id / f"{image_path.stem}-{digest}-{photo_digest}.png"
+def mask_of(engine_id: str, rgb: np.ndarray, name: str, digest: str, mirrored: bool = False) -> np.ndarray:
+    """The model's mask (uint8, input_size^2) of an H x W x 3 photo; mirrored: of the photo
+    flipped left to right, flipped back."""
+    photo_digest = hashlib.sha256(np.ascontiguousarray(rgb).tobytes()).hexdigest()[:16]
+    suffix = "-mirrored" if mirrored else ""
+    cached = CACHE / engine_id / f"{name}-{digest}-{photo_digest}{suffix}.png"
     if cached.exists():
-        cached_mask: np.ndarray = np.asarray(Image.open(cached))
-        return cached_mask
-    engine = find_engine(engine_id)
-    image = Image.open(image_path)
-    feeds = {engine.input_name: reference.input_tensor(image, engine)}
-    raw = reference.session(engine_id).run([engine.output_name], feeds)[0][0, 0].astype(np.float64)
-    if engine.output_mode == OUTPUT_MINMAX:
-        raw = (raw - raw.min()) / max(raw.max() - raw.min(), 1e-12)
-    small: np.ndarray = np.clip(np.floor(raw * 255 + 0.5), 0, 255).astype(np.uint8)
+        kept: np.ndarray = np.asarray(Image.open(cached))
+        return kept
+    image = Image.fromarray(np.ascontiguousarray(rgb[:, ::-1] if mirrored else rgb))
+    small = reference.mask(image, engine_id)
+    if mirrored:
+        small = np.ascontiguousarray(small[:, ::-1])
     cached.parent.mkdir(parents=True, exist_ok=True)
     Image.fromarray(small).save(cached)
     return small

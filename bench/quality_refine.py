@@ -163,9 +163,49 @@ def refine(alpha8: np.ndarray, rgba: np.ndarray, plan: core.RefinePlan) -> np.nd
     return out
 
 
-def refined_alpha(alpha8: np.ndarray, rgb: np.ndarray) -> np.ndarray:
-    """The refined alpha (uint8, the photo's size) of an opaque photo, as the page makes it."""
+def refined_cutout(alpha8: np.ndarray, rgb: np.ndarray) -> np.ndarray:
+    """The refined cutout (height x width x 4 uint8) of an opaque photo, as the page makes it."""
     height, width = rgb.shape[:2]
-    side = int(round(np.sqrt(alpha8.size)))
+    side = alpha8.shape[0]
     rgba = np.concatenate([rgb, np.full((height, width, 1), 255, np.uint8)], axis=2)
-    return refine(alpha8, rgba, core.RefinePlan(width, height, side))[..., 3]
+    return refine(alpha8.reshape(-1), rgba, core.RefinePlan(width, height, side))
+
+
+def filtered_cutout(alpha8: np.ndarray, rgb: np.ndarray) -> np.ndarray:
+    """One part of the refinement alone: the refined alpha with the photo's own colours."""
+    out = refined_cutout(alpha8, rgb)
+    out[..., :3] = rgb
+    return out
+
+
+def decontaminated_cutout(alpha8: np.ndarray, rgb: np.ndarray, plain: np.ndarray) -> np.ndarray:
+    """The other part alone: the unrefined alpha (`plain`, the page's bilinear upscaling) with
+    the colour estimate of the refinement, its coverage being the mask itself (a fit of a = 0,
+    b = mask). Measured here only; the page has no such mode."""
+    height, width = rgb.shape[:2]
+    plan = core.RefinePlan(width, height, alpha8.shape[0])
+    guide = guide_planes(rgb, plan)
+    mask = mask_plane(alpha8.reshape(-1), plan)
+    zero = np.zeros_like(mask)
+    coefficients = [zero, zero, zero, mask]
+    planes = coefficients + colour_planes(guide, coefficients, plan)
+    cl, ch, cf = axis_arrays(core.full_axis(plan.work_width, width, plan.step))
+    rl, rh, rf = axis_arrays(core.full_axis(plan.work_height, height, plan.step))
+    values = []
+    for plane in planes[3:]:
+        p = plane.astype(F64)
+        upper = p[rl]
+        rows = upper + (p[rh] - upper) * rf[:, None]
+        values.append(rows[:, cl] + (rows[:, ch] - rows[:, cl]) * cf)
+    out = np.concatenate([rgb, plain[..., None]], axis=2)
+    mixed = (plain > 0) & (plain < 255)
+    alpha = values[0] / 255.0
+    rest = 1.0 - alpha
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = alpha / (alpha * alpha + rest * rest)
+        for c in range(3):
+            own = rgb[..., c].astype(F64)
+            f, g = values[1 + c], values[4 + c]
+            colour = channel_bytes(f + share * (own - alpha * f - rest * g))
+            out[..., c] = np.where(mixed, colour, own).astype(np.uint8)
+    return out

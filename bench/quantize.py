@@ -8,8 +8,8 @@ The recipe lives in build/isnet_int8.py (the build function, not yet wired): the
 `output`, quantized statically with ranges calibrated on scikit-image's sample photos (shipped
 with a package we already depend on; never on the eval set).
 
-`eval` scores a model on an eval folder (IoU at 0.5, MAE, boundary F at 5 px, the bilinear
-pipeline of tests/support/reference.py), so variants can be compared with fp16 and uint8.
+`eval` scores a model on an eval folder (tests/support/metrics.py: IoU at 0.5, MAE, boundary F;
+the page's bilinear upscaling), so variants can be compared with fp16 and uint8.
 """
 from __future__ import annotations
 
@@ -34,10 +34,10 @@ for folder in (ROOT / "frontend_py", ROOT / "tests", ROOT / "bench"):
 sys.path.insert(0, str(ROOT / "build"))
 import isnet_int8  # noqa: E402
 from backgrone.core.engines import find_engine  # noqa: E402
-from support import reference  # noqa: E402
+import quality  # noqa: E402
+from support import metrics, reference  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache" / "quant"
-BOUNDARY_TOLERANCE_PX = 5
 
 
 # ---------------------------------------------------------------- variants
@@ -69,41 +69,6 @@ def build_variant(name: str, photos: int) -> Path:
 # ---------------------------------------------------------------- quality on an eval folder
 
 
-def boundary(mask: np.ndarray) -> np.ndarray:
-    from scipy import ndimage  # type: ignore[import-untyped]
-
-    eroded = np.asarray(ndimage.binary_erosion(mask, structure=np.ones((3, 3), bool), border_value=0))
-    edge: np.ndarray = mask & ~eroded
-    return edge
-
-
-def boundary_f(pred: np.ndarray, truth: np.ndarray, tolerance: int = BOUNDARY_TOLERANCE_PX) -> float:
-    """F-measure of boundary pixels matched within `tolerance` px (binary masks)."""
-    from scipy import ndimage
-
-    bp = boundary(pred)
-    bt = boundary(truth)
-    if not bp.any() and not bt.any():
-        return 1.0
-    if not bp.any() or not bt.any():
-        return 0.0
-    dist_to_truth = ndimage.distance_transform_edt(~bt)
-    dist_to_pred = ndimage.distance_transform_edt(~bp)
-    precision = float((dist_to_truth[bp] <= tolerance).mean())
-    recall = float((dist_to_pred[bt] <= tolerance).mean())
-    return 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
-
-
-def scores(alpha: np.ndarray, truth: np.ndarray) -> tuple[float, float, float]:
-    """(IoU at 0.5, MAE in 0..1, boundary F) of an 8-bit alpha against an 8-bit truth mask."""
-    pred = alpha >= 128
-    gt = truth >= 128
-    union = np.logical_or(pred, gt).sum()
-    iou = float(np.logical_and(pred, gt).sum() / union) if union else 1.0
-    mae = float(np.abs(alpha.astype(np.float64) - truth.astype(np.float64)).mean() / 255)
-    return iou, mae, boundary_f(pred, gt)
-
-
 def masks_1024(model_path: Path, images: list[Path]) -> Iterator[tuple[Path, np.ndarray, float]]:
     """Each photo's 8-bit mask at 1024x1024 from this model (cached by model and photo hash)."""
     import onnxruntime as ort  # type: ignore[import-untyped]
@@ -121,21 +86,12 @@ def masks_1024(model_path: Path, images: list[Path]) -> Iterator[tuple[Path, np.
             session = ort.InferenceSession(str(model_path), providers=["CPUExecutionProvider"])
         feeds = {engine.input_name: reference.input_tensor(Image.open(image_path), engine)}
         began = time.monotonic()
-        raw = session.run([engine.output_name], feeds)[0][0, 0].astype(np.float64)
+        raw = session.run([engine.output_name], feeds)[0][0, 0]
         seconds = time.monotonic() - began
-        small = np.clip(np.floor(raw * 255 + 0.5), 0, 255).astype(np.uint8)
+        small = reference.alpha8(raw, engine)
         cached.parent.mkdir(parents=True, exist_ok=True)
         Image.fromarray(small).save(cached)
         yield image_path, small, seconds
-
-
-def project_metric() -> Any:
-    """bench/quality.py (the project's quality bench) when it is there, else None."""
-    try:
-        import quality
-    except ImportError:
-        return None
-    return quality
 
 
 def evaluate(model_path: Path, eval_dir: Path) -> dict[str, Any]:
@@ -144,18 +100,12 @@ def evaluate(model_path: Path, eval_dir: Path) -> dict[str, Any]:
     truths = {eval_dir / row["image"]: eval_dir / row["mask"] for row in rows}
     per_image = []
     times = []
-    project = project_metric()
     for image_path, small, seconds in masks_1024(model_path, images):
         size = Image.open(image_path).size
         truth = np.asarray(Image.open(truths[image_path]).convert("L"))
-        if project is not None:
-            # bench/quality.py's metric (the page's upscaling, boundary tolerance 0.5 % of the
-            # diagonal, as in the eval set's baseline), so numbers compare with its table.
-            measured = project.scores(project.unrefined_alpha(small, size[0], size[1]), truth)
-            iou, mae, bf = measured["iou"], measured["mae"], measured["bf"]
-        else:
-            alpha = np.asarray(Image.fromarray(small).resize(size, Image.Resampling.BILINEAR))
-            iou, mae, bf = scores(alpha, truth)
+        # The page's upscaling (bench/quality.py), so numbers compare with its table.
+        measured = metrics.scores(quality.unrefined_alpha(small, size[0], size[1]), truth)
+        iou, mae, bf = measured["iou"], measured["mae"], measured["bf"]
         per_image.append({"name": image_path.stem, "iou": iou, "mae": mae, "bf": bf})
         if seconds:
             times.append(seconds)
@@ -166,7 +116,6 @@ def evaluate(model_path: Path, eval_dir: Path) -> dict[str, Any]:
         "iou": float(np.mean([r["iou"] for r in per_image])),
         "mae": float(np.mean([r["mae"] for r in per_image])),
         "bf": float(np.mean([r["bf"] for r in per_image])),
-        "metric": "bench/quality.py" if project is not None else "bench/quantize.py (5 px)",
         "native_seconds": float(np.median(times)) if times else None,
         "per_image": per_image,
     }

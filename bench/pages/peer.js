@@ -1,5 +1,5 @@
 // Bench page for the peer, @imgly/background-removal 1.7.0, served from this folder.
-// Bundled by bench/site.py with onnxruntime-web aliased to the peer's own 1.21.0.
+// Bundled by bench/benchsite.py with onnxruntime-web aliased to the peer's own 1.21.0.
 import { removeBackground } from '@imgly/background-removal';
 
 const here = new URL('./', location.href).href;

@@ -14,6 +14,7 @@ import onnxruntime as ort
 from PIL import Image
 
 from backgrone.core.engines import OUTPUT_MINMAX, Engine, find_engine
+from support import metrics
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = ROOT / "public" / "models"
@@ -39,22 +40,32 @@ def input_tensor(image: Image.Image, engine: Engine) -> np.ndarray:
     return pixels.transpose(2, 0, 1)[None].astype(np.float32)
 
 
+def alpha8(raw: np.ndarray, engine: Engine) -> np.ndarray:
+    """The model's output (H x W float) as the worker's 8-bit mask (core/mask.mask_to_alpha8:
+    min-max stretched for engines that need it, then rounded to 0..255)."""
+    mask = raw.astype(np.float64)
+    if engine.output_mode == OUTPUT_MINMAX:
+        mask = (mask - mask.min()) / max(float(mask.max() - mask.min()), 1e-12)
+    small: np.ndarray = np.clip(np.floor(mask * 255 + 0.5), 0, 255).astype(np.uint8)
+    return small
+
+
+def run_mask(session: ort.InferenceSession, image: Image.Image, engine: Engine) -> np.ndarray:
+    """The 8-bit mask at the model's input size of one photo through this session."""
+    raw = session.run([engine.output_name], {engine.input_name: input_tensor(image, engine)})[0]
+    return alpha8(raw[0, 0], engine)
+
+
+def mask(image: Image.Image, engine_id: str) -> np.ndarray:
+    """The engine's 8-bit mask of the photo at the model's input size."""
+    return run_mask(session(engine_id), image, find_engine(engine_id))
+
+
 def alpha(image: Image.Image, engine_id: str) -> np.ndarray:
     """The mask at the photo's size as uint8, through bilinear upscaling."""
-    engine = find_engine(engine_id)
-    raw = session(engine_id).run([engine.output_name], {engine.input_name: input_tensor(image, engine)})[0]
-    mask = raw[0, 0].astype(np.float64)
-    if engine.output_mode == OUTPUT_MINMAX:
-        mask = (mask - mask.min()) / max(mask.max() - mask.min(), 1e-12)
-    small = np.clip(np.floor(mask * 255 + 0.5), 0, 255).astype(np.uint8)
-    return np.asarray(Image.fromarray(small).resize(image.size, Image.Resampling.BILINEAR))
+    return np.asarray(Image.fromarray(mask(image, engine_id)).resize(image.size, Image.Resampling.BILINEAR))
 
 
 def agreement(ours: np.ndarray, native: np.ndarray) -> tuple[float, float]:
     """(IoU of the masks thresholded at 0.5, mean absolute difference in 0..1)."""
-    a = ours >= 128
-    b = native >= 128
-    union = np.logical_or(a, b).sum()
-    iou = float(np.logical_and(a, b).sum() / union) if union else 1.0
-    mad = float(np.abs(ours.astype(np.float64) - native.astype(np.float64)).mean() / 255)
-    return iou, mad
+    return metrics.iou(ours, native), metrics.mae(ours, native)

@@ -12,6 +12,7 @@ import pytest
 
 from backgrone.core import protocol, refine
 from backgrone.core.mask import apply_alpha
+from support import metrics
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,6 +79,55 @@ def test_blurred_step_edge_comes_back_sharp(work_side: int) -> None:
         assert (row[:edge - 2] == 255).all() and (row[edge:] == 0).all()
         # At most the two pixels next to the edge stay partly transparent, and only barely.
         assert (row[edge - 2:edge] >= 224).all()
+
+
+@pytest.mark.parametrize("work_side", [refine.WORK_SIDE, 32])
+def test_hard_edge_over_a_contrasting_background_loses_its_tint(work_side: int) -> None:
+    """A hard red/blue edge with the model's soft mask, laid over a new green: unrefined, the
+    edge band carries the old blue into the new picture; refined, it is (almost) gone."""
+    width, height, side, edge = 128, 24, 64, 53
+    photo = two_colour_photo(width, height, edge)
+    mask = blurred_step_mask(side, width, edge, 7)
+    plain = run_unrefined(photo, mask)
+    refined = run_core(photo, mask, work_side)
+    truth = np.zeros((height, width), np.uint8)
+    truth[:, :edge] = 255
+    subject = np.empty((height, width, 3), np.uint8)
+    subject[...] = FOREGROUND
+    new = (40, 200, 60)
+    band = metrics.edge_band([plain[..., 3], refined[..., 3]], truth)
+    before = metrics.edge_colour_error(plain, truth, subject, new, band)
+    after = metrics.edge_colour_error(refined, truth, subject, new, band)
+    assert before > 10  # the tint is there to remove: 17.5 levels
+    assert after < 0.2 * before
+    # Past the edge the new picture is the new colour itself: no blue left there.
+    laid = metrics.over(refined[..., :3], refined[..., 3], new)
+    assert np.array_equal(laid[:, edge:], np.broadcast_to(np.array(new, float), laid[:, edge:].shape))
+
+
+def test_soft_ramp_of_alpha_stays_a_ramp() -> None:
+    """A subject whose edge is truly soft (a 24-pixel blend in the photo, the mask agreeing):
+    the refined alpha is still a monotone ramp centred where the truth is, not a step. The
+    contrast gain about 1/2 makes it twice as steep (12 fractional pixels of 24); measured on
+    the composites, that gain lowers MAE and the edge colour error (bench/quality.py)."""
+    width, height, side = 128, 24, 64
+    start, end = 52, 76
+    x = np.arange(width)
+    alpha = np.clip((end - 0.5 - x) / (end - start), 0.0, 1.0)
+    photo = np.zeros((height, width, 4), np.uint8)
+    photo[..., 3] = 255
+    mixed = alpha[:, None] * np.array(FOREGROUND) + (1 - alpha[:, None]) * np.array(BACKGROUND)
+    photo[..., :3] = np.floor(mixed + 0.5).astype(np.uint8)[None]
+    centres = (np.arange(side) + 0.5) * width / side - 0.5
+    mask_row = np.clip((end - 0.5 - centres) / (end - start), 0.0, 1.0) * 255
+    refined = run_core(photo, np.tile(np.floor(mask_row + 0.5), (side, 1)))[..., 3].astype(int)
+    for row in refined:
+        assert (np.diff(row) <= 0).all()  # monotone
+        fractional = np.flatnonzero((row > 0) & (row < 255))
+        assert len(fractional) >= 10  # a ramp, not a step
+        # Its middle is the truth's middle, within a pixel.
+        middle = np.interp(127.5, row[::-1], np.arange(width)[::-1])
+        assert abs(middle - (start + end - 1) / 2) <= 1.0
 
 
 def test_constant_mask_stays_constant() -> None:
