@@ -23,7 +23,7 @@ import os
 import sys
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -68,26 +68,29 @@ def unrefined_alpha(mask: np.ndarray, width: int, height: int) -> np.ndarray:
     return alpha
 
 
-# The cutouts compared: name -> (mask, rgb, unrefined alpha) -> rgba. "on" is the page's
-# refinement; "alpha" and "colour" are its two parts alone (alpha filtering with the photo's
-# colours; the unrefined alpha with the estimated foreground colours).
-VARIANTS: dict[str, Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]] = {
-    "off": lambda mask, rgb, plain: np.concatenate([rgb, plain[..., None]], axis=2),
-    "on": lambda mask, rgb, plain: quality_refine.refined_cutout(mask, rgb),
-    "alpha": lambda mask, rgb, plain: quality_refine.filtered_cutout(mask, rgb),
-    "colour": quality_refine.decontaminated_cutout,
-}
+# The cutouts compared: "on" is the page's refinement; "alpha" and "colour" are its two parts
+# alone (alpha filtering with the photo's colours; the unrefined alpha with the estimated
+# foreground colours).
+VARIANTS = ("off", "on", "alpha", "colour")
+
+
+def cutouts(mask: np.ndarray, rgb: np.ndarray) -> dict[str, np.ndarray]:
+    height, width = rgb.shape[:2]
+    plain = unrefined_alpha(mask, width, height)
+    refined = quality_refine.refined_cutout(mask, rgb)
+    filtered = refined.copy()
+    filtered[..., :3] = rgb
+    return {"off": np.concatenate([rgb, plain[..., None]], axis=2), "on": refined, "alpha": filtered,
+            "colour": quality_refine.decontaminated_cutout(mask, rgb, plain)}
 
 
 def scored(mask: np.ndarray, rgb: np.ndarray, truth: np.ndarray, foreground: np.ndarray,
            colour: tuple[int, int, int]) -> dict[str, dict[str, float]]:
     """Every variant's scores; the edge colour error over one band for all (metrics.edge_band)."""
-    height, width = truth.shape
-    plain = unrefined_alpha(mask, width, height)
-    cutouts = {name: make(mask, rgb, plain) for name, make in VARIANTS.items()}
-    band = metrics.edge_band([cutout[..., 3] for cutout in cutouts.values()], truth)
+    made = cutouts(mask, rgb)
+    band = metrics.edge_band([cutout[..., 3] for cutout in made.values()], truth)
     out = {}
-    for name, cutout in cutouts.items():
+    for name, cutout in made.items():
         entry = metrics.scores(cutout[..., 3], truth)
         entry["colour"] = metrics.edge_colour_error(cutout, truth, foreground, colour, band)
         out[name] = entry

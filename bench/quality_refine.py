@@ -171,13 +171,6 @@ def refined_cutout(alpha8: np.ndarray, rgb: np.ndarray) -> np.ndarray:
     return refine(alpha8.reshape(-1), rgba, core.RefinePlan(width, height, side))
 
 
-def filtered_cutout(alpha8: np.ndarray, rgb: np.ndarray) -> np.ndarray:
-    """One part of the refinement alone: the refined alpha with the photo's own colours."""
-    out = refined_cutout(alpha8, rgb)
-    out[..., :3] = rgb
-    return out
-
-
 def decontaminated_cutout(alpha8: np.ndarray, rgb: np.ndarray, plain: np.ndarray) -> np.ndarray:
     """The other part alone: the unrefined alpha (`plain`, the page's bilinear upscaling) with
     the colour estimate of the refinement, its coverage being the mask itself (a fit of a = 0,
