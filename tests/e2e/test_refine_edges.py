@@ -1,4 +1,4 @@
-"""Edge refinement in Chromium: the API's refine option, on by default, off on request; the two
+"""Edge refinement in Chromium: the API's refine option, off by default, on on request; the two
 cutouts agree away from the subject's edge and differ along it; the page offers the toggle."""
 from __future__ import annotations
 
@@ -36,8 +36,8 @@ def test_refine_true_and_false_both_work_and_differ_at_the_edge(page: webdriver.
     # Off is the plain pipeline: it agrees with native onnxruntime's bilinear mask.
     iou, mad = reference.agreement(plain[..., 3], reference.alpha(photo, "lightweight"))
     assert iou >= 0.99 and mad <= 2 / 255
-    # On is the default, and it is a cutout too.
-    assert np.array_equal(default, refined)
+    # Off is the default (protocol.REFINE_DEFAULT, issue 16); on is a cutout too.
+    assert np.array_equal(default, plain)
     alpha = refined[..., 3].astype(int)
     assert (alpha == 0).mean() > 0.05 and (alpha == 255).mean() > 0.05
     # They differ, and where they differ is the subject's edge: within a few mask pixels
@@ -57,8 +57,8 @@ def test_refine_true_and_false_both_work_and_differ_at_the_edge(page: webdriver.
     assert (np.abs(refined[..., :3][soft].astype(int) - rgb[soft]).max(axis=1) > 8).sum() > 20
 
 
-def test_page_offers_the_toggle_checked(page: webdriver.Chrome) -> None:
+def test_page_offers_the_toggle_unchecked(page: webdriver.Chrome) -> None:
     box = page.find_element("css selector", "input[type=checkbox][data-refine]")
-    assert box.is_selected()
+    assert not box.is_selected()
     label = page.execute_script("return arguments[0].closest('label').textContent", box)
     assert "Refine edges" in label

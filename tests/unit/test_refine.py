@@ -220,8 +220,9 @@ def test_numpy_port_gives_the_same_bytes(width: int, height: int, side: int, wor
 
 
 def test_process_message_carries_the_refine_option() -> None:
-    assert protocol.process(1, "precision", None)["refine"] is True  # on by default
-    assert protocol.process(2, "lightweight", None, False)["refine"] is False
+    assert protocol.process(1, "precision", None)["refine"] is protocol.REFINE_DEFAULT is False
+    assert protocol.process(2, "lightweight", None, True)["refine"] is True
+    assert protocol.process(3, "lightweight", None, False)["refine"] is False
 
 
 def test_tap_runs_end_where_the_taps_change() -> None:

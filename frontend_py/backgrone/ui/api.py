@@ -12,9 +12,12 @@ from backgrone.ui.channel import failure
 
 def remove_background(app: Any, image: Any, options: Any) -> Any:
     """removeBackground(blob, {engine, refine}) -> Promise of {png, width, height, timings}.
-    The photo joins the queue like a dropped one; edges are refined unless refine is false."""
+    The photo joins the queue like a dropped one; edges are refined when refine is true, not
+    when it is false, and as protocol.REFINE_DEFAULT says when it is left out."""
     engine_id = options.engine if options and options.engine else DEFAULT_ENGINE
-    refine = not (options and options.refine is False)
+    refine = protocol.REFINE_DEFAULT
+    if options and (options.refine is True or options.refine is False):
+        refine = options.refine
 
     def executor(resolve: Any, reject: Any) -> None:
         try:

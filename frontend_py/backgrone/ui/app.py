@@ -35,6 +35,8 @@ class App:
         # Per job: refine the edges (the checkbox's state when it was added, or the API option).
         self.refine_flags: Dict[int, bool] = {}
         self.refine_box = doc.querySelector("[data-refine]")
+        if self.refine_box:
+            self.refine_box.checked = protocol.REFINE_DEFAULT  # the one default, not the HTML's
         # Promise callbacks of jobs started through the API: [resolve, reject].
         self.waiters: Dict[int, List[Any]] = {}
         self.status: Any = None
@@ -69,13 +71,14 @@ class App:
 
     def take_files(self, files: List[Any]) -> None:
         engine_id = self.engines.current()
-        refine = bool(self.refine_box.checked) if self.refine_box else True
+        refine = bool(self.refine_box.checked) if self.refine_box else protocol.REFINE_DEFAULT
         for image in files:
             self.add(image, image.js_name or "pasted-image", engine_id, refine)
         if len(files) > 1:
             self.view.announce(str(len(files)) + " images added to the queue")
 
-    def add(self, image: Any, file_name: str, engine_id: str, refine: bool = True) -> jobs.Job:
+    def add(self, image: Any, file_name: str, engine_id: str,
+            refine: bool = protocol.REFINE_DEFAULT) -> jobs.Job:
         job = self.queue.add(file_name, engine_id)
         self.images[job.job_id] = image
         self.refine_flags[job.job_id] = refine
@@ -90,7 +93,7 @@ class App:
         if job is None:
             return
         self.view.update(job, "")
-        refine = job.job_id not in self.refine_flags or self.refine_flags[job.job_id]
+        refine = self.refine_flags[job.job_id] if job.job_id in self.refine_flags else protocol.REFINE_DEFAULT
         self.worker.process(job.job_id, job.engine, self.images[job.job_id], refine)
 
     def on_worker_message(self, message: protocol.Message) -> None:

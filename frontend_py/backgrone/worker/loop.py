@@ -38,8 +38,8 @@ class WorkerLoop:
         kind = message["kind"]
         if kind == protocol.PROCESS:
             job = message["job"]
-            # Refined unless the page says false (the default when the field is missing).
-            refine = message["refine"] is not False
+            # protocol.process always says; a message without the field is not refined.
+            refine = message["refine"] is True
             self.then(lambda: self.process(job, message["engine"], message["image"], refine))
         elif kind == protocol.ENGINES:
             # Read-only, so it need not wait behind a running job.

@@ -140,7 +140,7 @@ class Pipeline:
             planes.append(self._planes.subarray(k * plan.count, (k + 1) * plan.count))
         refine_edges(self._alpha, rgba, plan, planes, self._line)
 
-    async def run(self, engine: Engine, image: Any, report: ReportFn, refine: bool = True) -> Dict[str, Any]:
+    async def run(self, engine: Engine, image: Any, report: ReportFn, refine: bool) -> Dict[str, Any]:
         """Process one image (edges refined unless `refine` is false); returns the fields of a
         protocol result."""
         began = performance.now()
