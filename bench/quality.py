@@ -9,7 +9,7 @@ colour, compared where either alpha is fractional). For the eval photos the true
 colour is the photo's own; for a composite it is the foreground photo's.
 
 Usage: .venv/bin/python bench/quality.py [--eval DIR] [--engines precision lightweight]
-                                         [--no-composites] [--half held|tune]
+                                         [--sets photos composites composites-12mp] [--half held|tune]
 The eval folder defaults to $BENCH_EVAL, else ../shared/eval beside the repository; without it
 the script says so and exits 0. Masks are cached under bench/results/masks (git-ignored);
 results go to bench/results/quality.json.
@@ -172,11 +172,17 @@ def print_table(title: str, summary: dict[str, dict[str, Any]]) -> None:
               f"error {-c['colour_cut']:+.1%} ({met(c['colour_ok'])})")
 
 
-def evaluate(eval_dir: Path, engine: str, with_composites: bool, half: str) -> dict[str, Any]:
+SETS = ("photos", "composites", "composites-12mp")
+
+
+def evaluate(eval_dir: Path, engine: str, chosen: list[str], half: str) -> dict[str, Any]:
     digest = quality_native.model_digest(engine)
-    sets: dict[str, Iterator[dict[str, Any]]] = {"photos": photo_rows(eval_dir, engine, digest)}
-    if with_composites:
+    sets: dict[str, Iterator[dict[str, Any]]] = {}
+    if "photos" in chosen:
+        sets["photos"] = photo_rows(eval_dir, engine, digest)
+    if "composites" in chosen:
         sets[f"composites ({half})"] = composite_rows(eval_dir, engine, digest, half, False)
+    if "composites-12mp" in chosen:
         sets[f"composites ({half}, 12 MP)"] = composite_rows(eval_dir, engine, digest, half, True)
     out: dict[str, Any] = {}
     for label, rows_of in sets.items():
@@ -195,7 +201,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="eval folder with manifest.csv (default $BENCH_EVAL or ../shared/eval)")
     parser.add_argument("--engines", nargs="*", default=ISNET_ENGINES, choices=ISNET_ENGINES,
                         help="ISNet engines to score (default: both)")
-    parser.add_argument("--no-composites", action="store_true", help="the eval photos only")
+    parser.add_argument("--sets", nargs="+", default=list(SETS), choices=SETS,
+                        help="what to score (default: the photos and the composites at both sizes)")
     parser.add_argument("--half", default="held", choices=["held", "tune"],
                         help="which half of the composites (default: the held-back one)")
     parser.add_argument("--out", type=Path, default=RESULTS / "quality.json")
@@ -218,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         "engines": {},
     }
     for engine in args.engines:
-        report["engines"][engine] = evaluate(args.eval, engine, not args.no_composites, args.half)
+        report["engines"][engine] = evaluate(args.eval, engine, args.sets, args.half)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1))
     print(f"\nwritten: {args.out}")

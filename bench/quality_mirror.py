@@ -5,7 +5,7 @@ value farther from 1/2). Scored natively, unrefined, on both halves of the eval 
 manifest order) and of the held-back composites; the rule would ship only if it gains on all
 four halves.
 
-Usage: .venv/bin/python bench/quality_mirror.py [--eval DIR] [--engines precision]
+Usage: .venv/bin/python bench/quality_mirror.py [--eval DIR] [--engines precision] [--halves ...]
 Writes bench/results/quality-mirror.json. Costs a second inference per photo (cached).
 """
 from __future__ import annotations
@@ -63,31 +63,39 @@ def score_all(mask: np.ndarray, mirrored: np.ndarray, rgb: np.ndarray, truth: np
     return out
 
 
-def rows_for(eval_dir: Path, engine: str) -> dict[str, list[dict[str, Any]]]:
+HALVES = ("photos-1", "photos-2", "held-1", "held-2")
+
+
+def rows_for(eval_dir: Path, engine: str, half: str) -> list[dict[str, Any]]:
+    """One half: the eval photos in manifest order, or the held-back composites in seed order."""
     digest = quality_native.model_digest(engine)
-    photos = []
-    for item in csv.DictReader((eval_dir / "manifest.csv").open()):
-        rgb = np.asarray(Image.open(eval_dir / item["image"]).convert("RGB"))
-        truth = np.asarray(Image.open(eval_dir / item["mask"]).convert("L"))
-        one = quality_native.mask_of(engine, rgb, item["name"], digest)
-        two = quality_native.mask_of(engine, rgb, item["name"], digest, mirrored=True)
-        photos.append({"name": item["name"], "source": item["source"],
-                       **score_all(one, two, rgb, truth, rgb, quality.flat_colour(item["name"]))})
-    held = []
-    for made in composites.composites(eval_dir, "held"):
+    rows = []
+    if half.startswith("photos"):
+        items = list(csv.DictReader((eval_dir / "manifest.csv").open()))
+        middle = len(items) // 2
+        for item in items[:middle] if half == "photos-1" else items[middle:]:
+            rgb = np.asarray(Image.open(eval_dir / item["image"]).convert("RGB"))
+            truth = np.asarray(Image.open(eval_dir / item["mask"]).convert("L"))
+            one = quality_native.mask_of(engine, rgb, item["name"], digest)
+            two = quality_native.mask_of(engine, rgb, item["name"], digest, mirrored=True)
+            rows.append({"name": item["name"], "source": item["source"],
+                         **score_all(one, two, rgb, truth, rgb, quality.flat_colour(item["name"]))})
+        return rows
+    held = list(composites.composites(eval_dir, "held"))
+    middle = len(held) // 2
+    for made in held[:middle] if half == "held-1" else held[middle:]:
         one = quality_native.mask_of(engine, made.rgb, made.name, digest)
         two = quality_native.mask_of(engine, made.rgb, made.name, digest, mirrored=True)
-        held.append({"name": made.name, "source": made.source,
+        rows.append({"name": made.name, "source": made.source,
                      **score_all(one, two, made.rgb, made.truth, made.foreground, made.colour)})
-    p, h = len(photos) // 2, len(held) // 2
-    return {"photos 1st half": photos[:p], "photos 2nd half": photos[p:],
-            "held composites 1st half": held[:h], "held composites 2nd half": held[h:]}
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--eval", type=Path, default=Path(os.environ.get("BENCH_EVAL", quality.DEFAULT_EVAL)))
     parser.add_argument("--engines", nargs="*", default=["precision"], choices=quality.ISNET_ENGINES)
+    parser.add_argument("--halves", nargs="+", default=list(HALVES), choices=HALVES)
     args = parser.parse_args(argv)
     if not (args.eval / "manifest.csv").exists():
         print(f"quality_mirror: no eval set at {args.eval}; skipped")
@@ -96,16 +104,17 @@ def main(argv: list[str] | None = None) -> int:
     for engine in args.engines:
         report[engine] = {}
         print(f"\n{engine}, unrefined: single pass -> mean of two -> more confident of two")
-        for label, rows in rows_for(args.eval, engine).items():
+        for label in args.halves:
+            rows = rows_for(args.eval, engine, label)
             means = {rule: {k: float(np.mean([r[rule][k] for r in rows])) for k in quality.MEASURES}
                      for rule in RULES}
             report[engine][label] = {"n": len(rows), "means": means, "images": rows}
             cells = [" -> ".join(f"{means[rule][k]:.4f}" for rule in RULES) for k in ("iou", "bf", "mae")]
             colour = " -> ".join(f"{means[rule]['colour']:.2f}" for rule in RULES)
-            print(f"{label:26s} n={len(rows):2d} | IoU {cells[0]} | BF {cells[1]} | MAE {cells[2]} "
+            print(f"{label:9s} n={len(rows):2d} | IoU {cells[0]} | BF {cells[1]} | MAE {cells[2]} "
                   f"| colour {colour}")
             worst = min(rows, key=lambda r: r["mean"]["iou"] - r["single"]["iou"])
-            print(f"{'':26s} largest IoU loss (mean): {worst['name']} "
+            print(f"{'':9s} largest IoU loss (mean): {worst['name']} "
                   f"{worst['single']['iou']:.3f} -> {worst['mean']['iou']:.3f}")
     out = quality.RESULTS / "quality-mirror.json"
     out.parent.mkdir(parents=True, exist_ok=True)
