@@ -1,1 +1,2 @@
-"""Shared test machinery: the dev server, headless Chromium, photos and the native reference."""
+"""Shared test machinery: the dev server, headless Chromium, photos, the native reference
+and the metrics (the bench imports the last two as well)."""

@@ -1,7 +1,8 @@
 """Native onnxruntime on the same model files and the same preprocessing as the browser.
 
 The model is assembled from the chunks the build staged in public/models, so the reference
-runs exactly the bytes the page downloads.
+runs exactly the bytes the page downloads. The tests and the bench (bench/quality_native.py,
+bench.py, quantize.py) take the model's 8-bit mask from here: one mask step, alpha8.
 """
 from __future__ import annotations
 
