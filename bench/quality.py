@@ -71,17 +71,20 @@ def unrefined_alpha(mask: np.ndarray, width: int, height: int) -> np.ndarray:
 # The cutouts compared: "on" is the page's refinement; "alpha" and "colour" are its two parts
 # alone (alpha filtering with the photo's colours; the unrefined alpha with the estimated
 # foreground colours).
-VARIANTS = ("off", "on", "alpha", "colour")
+VARIANTS: tuple[str, ...] = ("off", "on", "alpha", "colour")
 
 
 def cutouts(mask: np.ndarray, rgb: np.ndarray) -> dict[str, np.ndarray]:
     height, width = rgb.shape[:2]
     plain = unrefined_alpha(mask, width, height)
     refined = quality_refine.refined_cutout(mask, rgb)
-    filtered = refined.copy()
-    filtered[..., :3] = rgb
-    return {"off": np.concatenate([rgb, plain[..., None]], axis=2), "on": refined, "alpha": filtered,
-            "colour": quality_refine.decontaminated_cutout(mask, rgb, plain)}
+    made = {"off": np.concatenate([rgb, plain[..., None]], axis=2), "on": refined}
+    if "alpha" in VARIANTS:
+        made["alpha"] = refined.copy()
+        made["alpha"][..., :3] = rgb
+    if "colour" in VARIANTS:
+        made["colour"] = quality_refine.decontaminated_cutout(mask, rgb, plain)
+    return made
 
 
 def scored(mask: np.ndarray, rgb: np.ndarray, truth: np.ndarray, foreground: np.ndarray,
@@ -112,9 +115,11 @@ def photo_rows(eval_dir: Path, engine: str, digest: str) -> Iterator[dict[str, A
                **scored(mask, rgb, truth, rgb, flat_colour(item["name"]))}
 
 
-def composite_rows(eval_dir: Path, engine: str, digest: str, half: str,
-                   twelve_mp: bool) -> Iterator[dict[str, Any]]:
-    for made in composites.composites(eval_dir, half, twelve_mp):
+def composite_rows(eval_dir: Path, engine: str, digest: str, half: str, twelve_mp: bool,
+                   limit: int = 0) -> Iterator[dict[str, Any]]:
+    for k, made in enumerate(composites.composites(eval_dir, half, twelve_mp)):
+        if limit and k >= limit:
+            return
         name = made.name + ("@12mp" if twelve_mp else "")
         mask = quality_native.mask_of(engine, made.rgb, name, digest)
         yield {"name": name, "source": made.source,
@@ -175,7 +180,7 @@ def print_table(title: str, summary: dict[str, dict[str, Any]]) -> None:
 SETS = ("photos", "composites", "composites-12mp")
 
 
-def evaluate(eval_dir: Path, engine: str, chosen: list[str], half: str) -> dict[str, Any]:
+def evaluate(eval_dir: Path, engine: str, chosen: list[str], half: str, limit: int = 0) -> dict[str, Any]:
     digest = quality_native.model_digest(engine)
     sets: dict[str, Iterator[dict[str, Any]]] = {}
     if "photos" in chosen:
@@ -183,7 +188,7 @@ def evaluate(eval_dir: Path, engine: str, chosen: list[str], half: str) -> dict[
     if "composites" in chosen:
         sets[f"composites ({half})"] = composite_rows(eval_dir, engine, digest, half, False)
     if "composites-12mp" in chosen:
-        sets[f"composites ({half}, 12 MP)"] = composite_rows(eval_dir, engine, digest, half, True)
+        sets[f"composites ({half}, 12 MP)"] = composite_rows(eval_dir, engine, digest, half, True, limit)
     out: dict[str, Any] = {}
     for label, rows_of in sets.items():
         began = time.perf_counter()
@@ -205,8 +210,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="what to score (default: the photos and the composites at both sizes)")
     parser.add_argument("--half", default="held", choices=["held", "tune"],
                         help="which half of the composites (default: the held-back one)")
+    parser.add_argument("--limit", type=int, default=0,
+                        help="score only the first N composites at 12 MP (each takes seconds of CPU)")
+    parser.add_argument("--no-parts", action="store_true",
+                        help="refinement off and on only, not its two parts alone")
     parser.add_argument("--out", type=Path, default=RESULTS / "quality.json")
     args = parser.parse_args(argv)
+    global VARIANTS
+    if args.no_parts:
+        VARIANTS = ("off", "on")
     if not (args.eval / "manifest.csv").exists():
         print(f"quality: no eval set at {args.eval} (set --eval or $BENCH_EVAL); skipped")
         return 0
@@ -225,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         "engines": {},
     }
     for engine in args.engines:
-        report["engines"][engine] = evaluate(args.eval, engine, args.sets, args.half)
+        report["engines"][engine] = evaluate(args.eval, engine, args.sets, args.half, args.limit)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1))
     print(f"\nwritten: {args.out}")
