@@ -122,8 +122,13 @@ def composite_rows(eval_dir: Path, engine: str, digest: str, half: str, twelve_m
             return
         name = made.name + ("@12mp" if twelve_mp else "")
         mask = quality_native.mask_of(engine, made.rgb, name, digest)
-        yield {"name": name, "source": made.source,
+        row = {"name": name, "source": made.source,
                **scored(mask, made.rgb, made.truth, made.foreground, made.colour)}
+        if twelve_mp:  # slow enough to show each as it comes
+            print(f"  {engine} {name}: " + ", ".join(
+                f"{v} IoU {row[v]['iou']:.4f} MAE {row[v]['mae']:.4f} BF {row[v]['bf']:.4f} "
+                f"colour {row[v]['colour']:.2f}" for v in VARIANTS), flush=True)
+        yield row
 
 
 def summarise(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
