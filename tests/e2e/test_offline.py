@@ -97,6 +97,14 @@ def test_second_photo_works_offline(first_visit: webdriver.Chrome, plain_host: S
     online = photos.astronaut()
     first = remove_background(page, encoded(online, "JPEG"), "image/jpeg", "astronaut.jpg", ENGINE)
     assert_cutout(first["png"], online)
+    # ORT has started: the status now holds the thread count read back from it.
+    told = page.execute_script("return window.backgrone.status();")
+    cores = page.execute_script("return navigator.hardwareConcurrency;")
+    print(f"threads after the first session: {told}, hardwareConcurrency {cores}")
+    assert told["started"] and told["sharedMemory"]
+    assert told["threads"] == min(cores, 4) >= 2
+    note = page.find_element("css selector", "[data-threads]").text
+    assert note == f"Inference runs on {told['threads']} threads."
     # No second reload happened while the first photo was processed.
     assert page.execute_script("return window.sameDocument === true;")
 

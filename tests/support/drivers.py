@@ -8,6 +8,7 @@ that interface.
 from __future__ import annotations
 
 import base64
+import glob
 import json
 import os
 import subprocess
@@ -21,7 +22,8 @@ from support.server import free_port, wait_listening
 
 FIREFOX = "/usr/bin/firefox-esr"
 WEBKIT_DRIVER = "/usr/bin/WebKitWebDriver"
-MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
+# Installed with the WebKitGTK library, in its folder (named for the machine's architecture).
+MINIBROWSER = next(iter(sorted(glob.glob("/usr/lib/*/webkit2gtk-4.1/MiniBrowser"))), "MiniBrowser")
 XVFB = "/usr/bin/Xvfb"
 ENGINES = ("firefox", "webkit")
 SCRIPT_TIMEOUT = 240
@@ -243,6 +245,10 @@ class WebKitPage(Page):
 
 
 def start(engine: str, workdir: Path) -> Page:
+    absent = missing()
+    if absent:
+        raise RuntimeError("missing " + ", ".join(absent) + ": run `make browser` (as root) or "
+                           "apt-get install firefox-esr webkit2gtk-driver xvfb")
     if engine == "firefox":
         return FirefoxPage(workdir)
     if engine == "webkit":
