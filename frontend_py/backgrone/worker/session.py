@@ -76,7 +76,8 @@ class Sessions:
     def threads(self) -> int:
         """The thread count ORT runs with: it lowers env.wasm.numThreads to 1 when it falls
         back, on starting its WebAssembly (the first session), so read it after one exists."""
-        return int(self.ort.env.wasm.numThreads or 1)
+        threads: int = self.ort.env.wasm.numThreads or 1
+        return threads
 
     def validate(self, engine: Engine) -> str:
         """Why the open session cannot serve `engine` (wrong names or input shape), or ""."""
