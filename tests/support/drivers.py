@@ -74,6 +74,14 @@ class Page(ABC):
     @abstractmethod
     def quit(self) -> None: ...
 
+    def leaving(self) -> None:
+        """Called before the page's document is replaced (a reload the test starts)."""
+        return None  # nothing to keep for engines that report the console themselves
+
+    def loaded(self) -> None:
+        """Called once a new document has loaded (after get, reloads, the isolating reload)."""
+        return None
+
     def run_async(self, body: str, *args: Any) -> Any:
         """Run `body` (the inside of an async function taking `args`) and return its result."""
         outcome = self._execute_async(ASYNC_WRAPPER % body, *args)
@@ -157,7 +165,7 @@ class FirefoxPage(Page):
 
 
 # WebKitWebDriver reports no console: the page's messages and uncaught errors are recorded by
-# this listener, which the helpers below inject after every navigation.
+# this listener, injected after every navigation (Page.loaded). Workers' messages are not seen.
 CONSOLE_LISTENER = """
 if (!window.__testConsole) {
   const lines = window.__testConsole = [];
@@ -205,15 +213,15 @@ class WebKitPage(Page):
             raise
         self.driver.set_script_timeout(SCRIPT_TIMEOUT)
 
-    def listen(self) -> None:
+    def loaded(self) -> None:
         self.driver.execute_script(CONSOLE_LISTENER)
 
     def get(self, url: str) -> None:
-        self.keep_lines()
+        self.leaving()
         self.driver.get(url)
-        self.listen()
+        self.loaded()
 
-    def keep_lines(self) -> None:
+    def leaving(self) -> None:
         """Save the current document's lines before it goes away."""
         try:
             self.lines += self.driver.execute_script("return window.__testConsole || [];")
@@ -274,20 +282,14 @@ def wait_until(page: Page, condition: str, timeout: float = 120, *args: Any) -> 
         time.sleep(0.1)
 
 
-def after_load(page: Page) -> None:
-    if isinstance(page, WebKitPage):
-        page.listen()
-
-
 def reload(page: Page) -> None:
     """The user's reload (location.reload()), waited for until the new document has loaded."""
-    if isinstance(page, WebKitPage):
-        page.keep_lines()
+    page.leaving()
     before = page.execute("return performance.timeOrigin;")
     page.execute("setTimeout(() => location.reload(), 0);")
     wait_until(page, "return performance.timeOrigin !== arguments[0] && document.readyState === 'complete';",
                60, before)
-    after_load(page)
+    page.loaded()
 
 
 ISOLATED = """return crossOriginIsolated && !!(navigator.serviceWorker && navigator.serviceWorker.controller)
@@ -298,7 +300,7 @@ def wait_until_isolated(page: Page) -> None:
     """A service worker controls the page and it is crossOriginIsolated (after the first visit's
     one reload on a plain host)."""
     wait_until(page, ISOLATED)
-    after_load(page)
+    page.loaded()
 
 
 def ready(page: Page) -> None:
