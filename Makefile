@@ -28,13 +28,19 @@ models: setup
 serve: build
 	$(BIN)/python build/serve.py --port $(PORT)
 
-# Chromium and its driver come from Debian; installed here only when we may (root).
+# The browsers the tests drive, from Debian; installed here only when we may (root).
+# Chromium with its driver; Firefox ESR (driven over Marionette, no geckodriver needed);
+# WebKitGTK's WebDriver, whose MiniBrowser needs a display: Xvfb.
+BROWSER_PACKAGES := chromium chromium-driver firefox-esr webkit2gtk-driver xvfb
+MINIBROWSER := $(firstword $(wildcard /usr/lib/*/webkit2gtk-4.1/MiniBrowser))
 browser:
-	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null \
+		&& command -v firefox-esr >/dev/null && command -v WebKitWebDriver >/dev/null \
+		&& [ -x "$(MINIBROWSER)" ] && command -v Xvfb >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES); \
 	else \
-		echo "Please install Chromium and ChromeDriver: sudo apt-get install chromium chromium-driver"; exit 1; \
+		echo "Please install the browsers the tests drive: sudo apt-get install $(BROWSER_PACKAGES)"; exit 1; \
 	fi
 
 lint: setup

@@ -16,6 +16,7 @@ from PIL import Image
 from selenium import webdriver
 from selenium.webdriver.support.ui import WebDriverWait
 
+from backgrone.core.threads import threads_note
 from support import photos
 from support.browser import fetch_bytes, png_from, remove_background, run_async
 from support.offline import copy_site, page_state, redeploy, reload, set_offline, wait_until_isolated
@@ -97,6 +98,14 @@ def test_second_photo_works_offline(first_visit: webdriver.Chrome, plain_host: S
     online = photos.astronaut()
     first = remove_background(page, encoded(online, "JPEG"), "image/jpeg", "astronaut.jpg", ENGINE)
     assert_cutout(first["png"], online)
+    # ORT has started: the status now holds the thread count read back from it.
+    told = page.execute_script("return window.backgrone.status();")
+    cores = page.execute_script("return navigator.hardwareConcurrency;")
+    print(f"threads after the first session: {told}, hardwareConcurrency {cores}")
+    assert told["started"] and told["sharedMemory"]
+    assert told["threads"] == min(cores, 4)  # 2 on a 2-core machine
+    note = page.find_element("css selector", "[data-threads]").text
+    assert note == threads_note(told["threads"], True, True)
     # No second reload happened while the first photo was processed.
     assert page.execute_script("return window.sameDocument === true;")
 

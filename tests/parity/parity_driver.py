@@ -42,6 +42,7 @@ from backgrone.core.geometry import bilinear_axis, fits  # noqa: E402
 from backgrone.core.mask import apply_alpha, mask_to_alpha8  # noqa: E402
 from backgrone.core.tensor import rgba_to_nchw  # noqa: E402
 from backgrone.core import brush, output, sniff  # noqa: E402
+from backgrone.core.threads import threads_note, threads_to_ask  # noqa: E402
 from backgrone.core.digest import to_hex  # noqa: E402
 from backgrone.core import refine  # noqa: E402
 
@@ -139,6 +140,9 @@ def main() -> None:
     except ValueError as exc:
         report["unknown_engine"] = str(exc)
     report["fits"] = [fits(10000, 10000), fits(10001, 10000), fits(0, 5)]
+    report["threads"] = [threads_to_ask(isolated, shares, cores) for isolated in [True, False]
+                         for shares in [True, False] for cores in [1, 2, 8]]
+    report["thread_notes"] = [threads_note(t, True, False) for t in [1, 2]]
     queue_section(report)
     output_section(report)
     brush_section(report, rng)

@@ -85,8 +85,11 @@ def error(job: int, code: str, detail: str) -> Message:
     return {"kind": ERROR, "job": job, "code": code, "detail": detail}
 
 
-def status(threads: int, isolated: bool) -> Message:
-    return {"kind": STATUS, "threads": threads, "isolated": isolated}
+def status(threads: int, isolated: bool, shared_memory: bool, started: bool) -> Message:
+    """The worker's threads: asked for when it starts (`started` false: the page is ready), then
+    read back from ORT once its first session exists (`started` true)."""
+    return {"kind": STATUS, "threads": threads, "isolated": isolated,
+            "sharedMemory": shared_memory, "started": started}
 
 
 def notice(code: str, detail: str) -> Message:

@@ -8,6 +8,7 @@ from backgrone.jsglobals import URL, Error, Promise, console, __new__, __pragma_
 from backgrone.core import jobs, messages, protocol
 from backgrone.core.messages import AnyError
 from backgrone.ui.job_client import JobClient
+from backgrone.core.threads import threads_note
 from backgrone.ui.engine_picker import EnginePicker
 from backgrone.ui.queue_view import QueueView
 from backgrone.ui.inputs import Inputs
@@ -40,6 +41,7 @@ class App:
         # Promise callbacks of jobs started through the API: [resolve, reject].
         self.waiters: Dict[int, List[Any]] = {}
         self.status: Any = None
+        self.threads_line = doc.querySelector("[data-threads]")
         self.models_changed = False
         self.view = QueueView(doc, doc.querySelector("[data-queue]"), doc.querySelector("[data-live]"))
         self.ready_callbacks: List[Any] = []
@@ -100,6 +102,10 @@ class App:
         kind = message["kind"]
         if kind == protocol.STATUS:
             self.status = message
+            self.threads_line.textContent = threads_note(
+                message["threads"], message["isolated"], message["sharedMemory"])
+            if message["started"]:
+                return  # ORT's own count, read back after its first session
             for resolve in self.ready_callbacks:
                 resolve(True)
             self.ready_callbacks = []

@@ -11,7 +11,7 @@ from backgrone.worker.models import SOURCE_USER, ModelStore
 from backgrone.web import sha256_hex
 from backgrone.worker.replies import Replier
 from backgrone.worker.pipeline import Pipeline
-from backgrone.worker.session import Sessions, configure
+from backgrone.worker.session import Sessions, configure, shares_memory
 
 
 class WorkerLoop:
@@ -19,16 +19,21 @@ class WorkerLoop:
         self.scope = host.scope
         threads = configure(host.ort, host.base + "ort/")
         self.store = ModelStore(host.base, host.idb, host.manifest)
-        self.sessions = Sessions(host.ort)
+        self.sessions = Sessions(host.ort, self.tell_threads)
         self.pipeline = Pipeline(self.store, self.sessions)
         # Jobs and cache changes chain on this promise so that they run strictly in order.
         self.tail = Promise.resolve()
         self.told_cache_failure = False
         self.replies = Replier(self.scope, messages.INTERNAL, "request")
-        self.post(protocol.status(threads, bool(crossOriginIsolated)))
+        # Ready at once, with the count asked for; told again once ORT runs (tell_threads).
+        self.post(protocol.status(threads, bool(crossOriginIsolated), shares_memory(), False))
 
     def post(self, message: protocol.Message) -> None:
         self.scope.postMessage(message)
+
+    def tell_threads(self, threads: int) -> None:
+        """The thread count read back from ORT after its first session: what it runs with."""
+        self.post(protocol.status(threads, bool(crossOriginIsolated), shares_memory(), True))
 
     def then(self, step: Any) -> None:
         self.tail = self.tail.then(step)

@@ -1,20 +1,42 @@
 """onnxruntime-web: thread set-up, one live session, and a run that asks for the mask only."""
 # __pragma__('skip')
 from typing import Any
-from backgrone.jsglobals import crossOriginIsolated, navigator, __new__, __pragma__, __typeof__
+from backgrone.jsglobals import (MessageChannel, SharedArrayBuffer, Uint8Array, WebAssembly,
+                                 crossOriginIsolated, navigator, __new__, __pragma__, __typeof__)
 # __pragma__('noskip')
 
 from backgrone.core.engines import Engine
+from backgrone.core.messages import AnyError
+from backgrone.core.threads import threads_to_ask
 
-# More threads than cores only adds contention; 4 is where ORT's own scaling flattens.
-MAX_THREADS = 4
+# The smallest module using WebAssembly threads: a shared memory (limits flag 3: shared, with a
+# maximum; 1 page) and one function doing `i32.const 0; i32.atomic.load; drop`.
+ATOMICS_MODULE = [
+    0, 97, 115, 109, 1, 0, 0, 0,  # "\0asm", version 1
+    1, 4, 1, 96, 0, 0,  # types: one, () -> ()
+    3, 2, 1, 0,  # functions: one, of type 0
+    5, 4, 1, 3, 1, 1,  # memories: one, shared, min 1, max 1
+    10, 11, 1, 9, 0, 65, 0, 254, 16, 2, 0, 26, 11,  # code: the body above
+]
+
+
+def shares_memory() -> bool:
+    """ORT's own test before it starts threads (isMultiThreadSupported in onnxruntime-web's
+    wasm-factory): a SharedArrayBuffer global, one that can be posted, and WebAssembly
+    atomics. Where it fails ORT silently runs 1 thread, whatever numThreads says."""
+    if __typeof__(SharedArrayBuffer) == "undefined":
+        return False
+    try:
+        if __typeof__(MessageChannel) != "undefined":
+            __new__(MessageChannel()).port1.postMessage(__new__(SharedArrayBuffer(1)))
+        return bool(WebAssembly.validate(__new__(Uint8Array(ATOMICS_MODULE))))
+    except AnyError:
+        return False
 
 
 def configure(ort: Any, wasm_base: str) -> int:
     """Set ORT's environment before the first session; returns the thread count asked for."""
-    threads = 1
-    if crossOriginIsolated:
-        threads = min(navigator.hardwareConcurrency or 1, MAX_THREADS)
+    threads = threads_to_ask(bool(crossOriginIsolated), shares_memory(), navigator.hardwareConcurrency or 1)
     # Without wasmPaths the threads load the worker bundle itself and hang silently.
     ort.env.wasm.wasmPaths = wasm_base
     ort.env.wasm.numThreads = threads
@@ -26,10 +48,12 @@ class Sessions:
     """Keeps the session of the engine in use; another engine's session is released first,
     since each holds hundreds of MB of WASM heap."""
 
-    def __init__(self, ort: Any) -> None:
+    def __init__(self, ort: Any, on_first_open: Any) -> None:
         self.ort = ort
         self.engine_id = ""
         self.session: Any = None
+        # Called once, with the thread count, when ORT has started (its first session).
+        self.on_first_open = on_first_open
 
     def current(self, engine: Engine) -> Any:
         if self.engine_id == engine.engine_id:
@@ -43,7 +67,17 @@ class Sessions:
         __pragma__("nojsiter")
         self.session = await self.ort.InferenceSession.create(model, options)
         self.engine_id = engine.engine_id
+        if self.on_first_open:
+            told = self.on_first_open
+            self.on_first_open = None
+            told(self.threads())
         return self.session
+
+    def threads(self) -> int:
+        """The thread count ORT runs with: it lowers env.wasm.numThreads to 1 when it falls
+        back, on starting its WebAssembly (the first session), so read it after one exists."""
+        threads: int = self.ort.env.wasm.numThreads or 1
+        return threads
 
     def validate(self, engine: Engine) -> str:
         """Why the open session cannot serve `engine` (wrong names or input shape), or ""."""
