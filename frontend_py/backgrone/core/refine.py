@@ -21,7 +21,12 @@ from typing import List, MutableSequence, Sequence
 # __pragma__('noskip')
 import math
 
-from backgrone.core.geometry import Axis
+from backgrone.core.refine_grid import (  # noqa: F401  (the axes: used by the numpy port)
+    add_block_rows, box_mean, full_axis, interpolate_rows, mask_axis, mask_samples, tap_runs,
+)
+from backgrone.core.refine_planes import (  # noqa: F401  (PLANES: part of this API)
+    LINE_ROWS, PLANES, SLOT_BACK, SLOT_FIT, SLOT_FORE, SLOT_SETTLED, Planes,
+)
 
 # The model sees the whole photo at its input size (1024 x 1024) and its mask has that size,
 # so its boundary errors and the width of its soft ramps are a fixed fraction of the photo:
@@ -43,12 +48,6 @@ WORK_SIDE = 1024
 # Foreground and background colours are averaged over twice the filter's radius: beyond the
 # refined ramp, into pixels that are surely one or the other.
 COLOUR_RADIUS_FACTOR = 2
-
-# Working planes (see refine()); the caller allocates PLANES planes of plan.count floats.
-PLANES = 18
-# The line buffer holds prefix sums, column sums, and per full-size row 10 interpolated
-# rows and the row's settled flags.
-LINE_ROWS = 11
 
 
 class RefinePlan:
@@ -77,223 +76,59 @@ class RefinePlan:
         self.line_length = LINE_ROWS * (self.work_width + 1)
 
 
-def mask_axis(mask_len: int, full_len: int, step: int, work_len: int) -> Axis:
-    """Bilinear taps into the mask at the centres of the working grid's blocks.
-
-    With step 1 this is geometry.bilinear_axis(mask_len, full_len), number for number.
-    """
-    axis = Axis([], [], [])
-    ratio = mask_len / full_len
-    for i in range(work_len):
-        start = i * step
-        end = start + step
-        if end > full_len:
-            end = full_len
-        axis.add_tap(((start + end) / 2) * ratio - 0.5, mask_len - 1)
-    return axis
+def add_guide_rows(rgba: Sequence[int], first: int, rows: int, plan: RefinePlan, planes: Planes,
+                   line: MutableSequence[float]) -> None:
+    """Photo rows first..first+rows-1 (rgba holds just those rows) into the guide planes: the
+    mean of each step x step block, 0..255 per channel. Bands come in order, top to bottom;
+    the line carries a row of blocks' sums from one band to the next."""
+    add_block_rows(rgba, first, rows, plan.width, plan.height, plan.step, plan.work_width,
+                   planes.red, planes.green, planes.blue, line)
 
 
-def full_axis(work_len: int, full_len: int, step: int) -> Axis:
-    """Bilinear taps from the working grid (block centres) back to every full-size pixel."""
-    lo: List[int] = []
-    hi: List[int] = []
-    frac: List[float] = []
-    last = work_len - 1
-    for i in range(full_len):
-        pos = (i + 0.5) / step - 0.5
-        if pos < 0.0:
-            pos = 0.0
-        if pos > last:
-            pos = last
-        base = math.floor(pos)
-        nxt = base + 1
-        if nxt > last:
-            nxt = last
-        lo.append(base)
-        hi.append(nxt)
-        frac.append(pos - base)
-    return Axis(lo, hi, frac)
-
-
-def guide_planes(
-    rgba: Sequence[int], plan: RefinePlan,
-    red: MutableSequence[float], green: MutableSequence[float], blue: MutableSequence[float],
-) -> None:
-    """The photo on the working grid, 0..255 per channel: the mean of each step x step block
-    (summed in locals: integers, exact in any order)."""
-    width = plan.width
-    height = plan.height
-    step = plan.step
-    work_width = plan.work_width
-    for by in range(plan.work_height):
-        top = by * step
-        bottom = top + step
-        if bottom > height:
-            bottom = height
-        for bx in range(work_width):
-            left = bx * step
-            right = left + step
-            if right > width:
-                right = width
-            sum_r = 0.0
-            sum_g = 0.0
-            sum_b = 0.0
-            for y in range(top, bottom):
-                pixel = 4 * (y * width + left)
-                for _x in range(left, right):
-                    sum_r += rgba[pixel]
-                    sum_g += rgba[pixel + 1]
-                    sum_b += rgba[pixel + 2]
-                    pixel += 4
-            i = by * work_width + bx
-            if step == 1:
-                red[i] = sum_r
-                green[i] = sum_g
-                blue[i] = sum_b
-            else:
-                n = (bottom - top) * (right - left)
-                red[i] = sum_r / n
-                green[i] = sum_g / n
-                blue[i] = sum_b / n
-
-
-def mask_plane(alpha8: Sequence[int], plan: RefinePlan, out: MutableSequence[float]) -> None:
-    """The mask (0..255) sampled bilinearly at the working grid's block centres."""
-    mask_side = plan.mask_side
-    cols = mask_axis(mask_side, plan.width, plan.step, plan.work_width)
-    rows = mask_axis(mask_side, plan.height, plan.step, plan.work_height)
-    work_width = plan.work_width
-    for y in range(plan.work_height):
-        top = rows.lo[y] * mask_side
-        bottom = rows.hi[y] * mask_side
-        fy = rows.frac[y]
-        row = y * work_width
-        for x in range(work_width):
-            lo = cols.lo[x]
-            hi = cols.hi[x]
-            fx = cols.frac[x]
-            upper = alpha8[top + lo] + (alpha8[top + hi] - alpha8[top + lo]) * fx
-            lower = alpha8[bottom + lo] + (alpha8[bottom + hi] - alpha8[bottom + lo]) * fx
-            out[row + x] = upper + (lower - upper) * fy
-
-
-def box_mean(
-    src: Sequence[float], other: Sequence[float], use_other: bool, dst: MutableSequence[float],
-    temp: MutableSequence[float], width: int, height: int, radius: int,
-    line: MutableSequence[float],
-) -> None:
-    """dst = mean of src (times other, if use_other) over each (2r+1)^2 window, clipped at the
-    borders. Rows by prefix sums, columns by a sliding sum: O(1) per pixel whatever the radius."""
-    left_end = radius if radius < width else width
-    right_start = width - radius if width - radius > radius else radius
-    for y in range(height):
-        row = y * width
-        total = 0.0
-        line[0] = 0.0
-        if use_other:
-            for x in range(width):
-                total += src[row + x] * other[row + x]
-                line[x + 1] = total
-        else:
-            for x in range(width):
-                total += src[row + x]
-                line[x + 1] = total
-        # Windows clipped at the left, whole ones, clipped at the right: no clipping per pixel.
-        for x in range(left_end):
-            hi = x + radius + 1
-            if hi > width:
-                hi = width
-            temp[row + x] = line[hi] - line[0]
-        for x in range(radius, width - radius):
-            temp[row + x] = line[x + radius + 1] - line[x - radius]
-        for x in range(right_start, width):
-            temp[row + x] = line[width] - line[x - radius]
-    # How many columns each window holds, clipped at the borders.
-    window_widths: List[int] = []
-    for x in range(width):
-        left = x - radius
-        if left < 0:
-            left = 0
-        right = x + radius + 1
-        if right > width:
-            right = width
-        window_widths.append(right - left)
-        line[x] = 0.0
-    first = radius
-    if first > height - 1:
-        first = height - 1
-    for y in range(first + 1):
-        row = y * width
-        for x in range(width):
-            line[x] += temp[row + x]
-    for y in range(height):
-        lo = y - radius
-        if lo < 0:
-            lo = 0
-        hi = y + radius + 1
-        if hi > height:
-            hi = height
-        rows_in = hi - lo
-        row = y * width
-        for x in range(width):
-            dst[row + x] = line[x] / (rows_in * window_widths[x])
-        enter = y + radius + 1
-        if enter < height:
-            row = enter * width
-            for x in range(width):
-                line[x] += temp[row + x]
-        leave = y - radius
-        if leave >= 0:
-            row = leave * width
-            for x in range(width):
-                line[x] -= temp[row + x]
-
-
-def guided_coefficients(planes: List[MutableSequence[float]], plan: RefinePlan,
-                        line: MutableSequence[float]) -> None:
-    """Fit alpha = a . rgb + b per window (planes 0-3: guide and mask) and average the fits:
-    planes 4-7 end as the mean a_red, a_green, a_blue and b."""
+def guided_coefficients(p: Planes, plan: RefinePlan, line: MutableSequence[float]) -> None:
+    """Fit alpha = a . rgb + b per window (the guide and the mask) and average the fits into
+    fit_red, fit_green, fit_blue and fit_offset."""
     w = plan.work_width
     h = plan.work_height
     r = plan.radius
-    red = planes[0]
-    green = planes[1]
-    blue = planes[2]
-    mask = planes[3]
-    temp = planes[17]
+    red = p.red
+    green = p.green
+    blue = p.blue
+    mask = p.mask
+    temp = p.temp
     # Means of the guide, the mask, and of their products (the 3x3 covariance and cov(rgb, p)).
-    box_mean(red, red, False, planes[4], temp, w, h, r, line)
-    box_mean(green, green, False, planes[5], temp, w, h, r, line)
-    box_mean(blue, blue, False, planes[6], temp, w, h, r, line)
-    box_mean(mask, mask, False, planes[7], temp, w, h, r, line)
-    box_mean(red, red, True, planes[8], temp, w, h, r, line)
-    box_mean(red, green, True, planes[9], temp, w, h, r, line)
-    box_mean(red, blue, True, planes[10], temp, w, h, r, line)
-    box_mean(green, green, True, planes[11], temp, w, h, r, line)
-    box_mean(green, blue, True, planes[12], temp, w, h, r, line)
-    box_mean(blue, blue, True, planes[13], temp, w, h, r, line)
-    box_mean(red, mask, True, planes[14], temp, w, h, r, line)
-    box_mean(green, mask, True, planes[15], temp, w, h, r, line)
-    box_mean(blue, mask, True, planes[16], temp, w, h, r, line)
+    box_mean(red, red, False, p.mean_red, temp, w, h, r, line)
+    box_mean(green, green, False, p.mean_green, temp, w, h, r, line)
+    box_mean(blue, blue, False, p.mean_blue, temp, w, h, r, line)
+    box_mean(mask, mask, False, p.mean_mask, temp, w, h, r, line)
+    box_mean(red, red, True, p.red_red, temp, w, h, r, line)
+    box_mean(red, green, True, p.red_green, temp, w, h, r, line)
+    box_mean(red, blue, True, p.red_blue, temp, w, h, r, line)
+    box_mean(green, green, True, p.green_green, temp, w, h, r, line)
+    box_mean(green, blue, True, p.green_blue, temp, w, h, r, line)
+    box_mean(blue, blue, True, p.blue_blue, temp, w, h, r, line)
+    box_mean(red, mask, True, p.red_mask, temp, w, h, r, line)
+    box_mean(green, mask, True, p.green_mask, temp, w, h, r, line)
+    box_mean(blue, mask, True, p.blue_mask, temp, w, h, r, line)
     eps = EPSILON * 255.0 * 255.0
-    mean_r = planes[4]
-    mean_g = planes[5]
-    mean_b = planes[6]
-    mean_p = planes[7]
+    mean_r = p.mean_red
+    mean_g = p.mean_green
+    mean_b = p.mean_blue
+    mean_p = p.mean_mask
     for i in range(plan.count):
         mr = mean_r[i]
         mg = mean_g[i]
         mb = mean_b[i]
         mp = mean_p[i]
-        rr = planes[8][i] - mr * mr + eps
-        rg = planes[9][i] - mr * mg
-        rb = planes[10][i] - mr * mb
-        gg = planes[11][i] - mg * mg + eps
-        gb = planes[12][i] - mg * mb
-        bb = planes[13][i] - mb * mb + eps
-        cr = planes[14][i] - mr * mp
-        cg = planes[15][i] - mg * mp
-        cb = planes[16][i] - mb * mp
+        rr = p.red_red[i] - mr * mr + eps
+        rg = p.red_green[i] - mr * mg
+        rb = p.red_blue[i] - mr * mb
+        gg = p.green_green[i] - mg * mg + eps
+        gb = p.green_blue[i] - mg * mb
+        bb = p.blue_blue[i] - mb * mb + eps
+        cr = p.red_mask[i] - mr * mp
+        cg = p.green_mask[i] - mg * mp
+        cb = p.blue_mask[i] - mb * mp
         # (Sigma + eps I)^-1 by cofactors; the matrix is positive definite, so det > 0.
         inv_rr = gg * bb - gb * gb
         inv_rg = gb * rb - rg * bb
@@ -305,15 +140,15 @@ def guided_coefficients(planes: List[MutableSequence[float]], plan: RefinePlan,
         a_r = (inv_rr * cr + inv_rg * cg + inv_rb * cb) / det
         a_g = (inv_rg * cr + inv_gg * cg + inv_gb * cb) / det
         a_b = (inv_rb * cr + inv_gb * cg + inv_bb * cb) / det
-        planes[8][i] = a_r
-        planes[9][i] = a_g
-        planes[10][i] = a_b
-        planes[11][i] = mp - a_r * mr - a_g * mg - a_b * mb
+        p.window_red[i] = a_r
+        p.window_green[i] = a_g
+        p.window_blue[i] = a_b
+        p.window_offset[i] = mp - a_r * mr - a_g * mg - a_b * mb
     # Each pixel lies in (2r+1)^2 windows: average their fits.
-    box_mean(planes[8], planes[8], False, planes[4], temp, w, h, r, line)
-    box_mean(planes[9], planes[9], False, planes[5], temp, w, h, r, line)
-    box_mean(planes[10], planes[10], False, planes[6], temp, w, h, r, line)
-    box_mean(planes[11], planes[11], False, planes[7], temp, w, h, r, line)
+    box_mean(p.window_red, p.window_red, False, p.fit_red, temp, w, h, r, line)
+    box_mean(p.window_green, p.window_green, False, p.fit_green, temp, w, h, r, line)
+    box_mean(p.window_blue, p.window_blue, False, p.fit_blue, temp, w, h, r, line)
+    box_mean(p.window_offset, p.window_offset, False, p.fit_offset, temp, w, h, r, line)
 
 
 def shaped(q: float) -> float:
@@ -335,23 +170,22 @@ def linear_alpha(q: float) -> float:
     return q / 255.0
 
 
-def colour_planes(planes: List[MutableSequence[float]], plan: RefinePlan,
-                  line: MutableSequence[float]) -> None:
-    """Local foreground and background colours on the working grid (planes 8-10 and 11-13):
+def colour_planes(p: Planes, plan: RefinePlan, line: MutableSequence[float]) -> None:
+    """Local foreground and background colours on the working grid (fore_* and back_*):
     window means weighted by alpha^8 and (1 - alpha)^8, alpha being the fit before the gain.
     A pixel at alpha 0.9 counts 2.6 times one at 0.8 and 26 times one at 0.6: the estimate
     leans on the purest pixels in reach (where none is, the pixel's own colour stands)."""
     w = plan.work_width
     h = plan.work_height
     r = plan.colour_radius
-    red = planes[0]
-    green = planes[1]
-    blue = planes[2]
-    fore = planes[3]
-    back = planes[16]
-    temp = planes[17]
+    red = p.red
+    green = p.green
+    blue = p.blue
+    fore = p.fore_weight
+    back = p.back_weight
+    temp = p.temp
     for i in range(plan.count):
-        q = planes[4][i] * red[i] + planes[5][i] * green[i] + planes[6][i] * blue[i] + planes[7][i]
+        q = p.fit_red[i] * red[i] + p.fit_green[i] * green[i] + p.fit_blue[i] * blue[i] + p.fit_offset[i]
         alpha = linear_alpha(q)
         rest = 1.0 - alpha
         weight = alpha * alpha
@@ -360,73 +194,47 @@ def colour_planes(planes: List[MutableSequence[float]], plan: RefinePlan,
         weight = rest * rest
         weight = weight * weight
         back[i] = weight * weight
-    box_mean(fore, fore, False, planes[14], temp, w, h, r, line)
-    box_mean(back, back, False, planes[15], temp, w, h, r, line)
-    box_mean(red, fore, True, planes[8], temp, w, h, r, line)
-    box_mean(green, fore, True, planes[9], temp, w, h, r, line)
-    box_mean(blue, fore, True, planes[10], temp, w, h, r, line)
-    box_mean(red, back, True, planes[11], temp, w, h, r, line)
-    box_mean(green, back, True, planes[12], temp, w, h, r, line)
-    box_mean(blue, back, True, planes[13], temp, w, h, r, line)
+    box_mean(fore, fore, False, p.fore_sum, temp, w, h, r, line)
+    box_mean(back, back, False, p.back_sum, temp, w, h, r, line)
+    box_mean(red, fore, True, p.fore_red, temp, w, h, r, line)
+    box_mean(green, fore, True, p.fore_green, temp, w, h, r, line)
+    box_mean(blue, fore, True, p.fore_blue, temp, w, h, r, line)
+    box_mean(red, back, True, p.back_red, temp, w, h, r, line)
+    box_mean(green, back, True, p.back_green, temp, w, h, r, line)
+    box_mean(blue, back, True, p.back_blue, temp, w, h, r, line)
     for i in range(plan.count):
-        weight = planes[14][i]
+        weight = p.fore_sum[i]
         if weight > 0.000001:
-            planes[8][i] = planes[8][i] / weight
-            planes[9][i] = planes[9][i] / weight
-            planes[10][i] = planes[10][i] / weight
+            p.fore_red[i] = p.fore_red[i] / weight
+            p.fore_green[i] = p.fore_green[i] / weight
+            p.fore_blue[i] = p.fore_blue[i] / weight
         else:
-            planes[8][i] = red[i]
-            planes[9][i] = green[i]
-            planes[10][i] = blue[i]
-        weight = planes[15][i]
+            p.fore_red[i] = red[i]
+            p.fore_green[i] = green[i]
+            p.fore_blue[i] = blue[i]
+        weight = p.back_sum[i]
         if weight > 0.000001:
-            planes[11][i] = planes[11][i] / weight
-            planes[12][i] = planes[12][i] / weight
-            planes[13][i] = planes[13][i] / weight
+            p.back_red[i] = p.back_red[i] / weight
+            p.back_green[i] = p.back_green[i] / weight
+            p.back_blue[i] = p.back_blue[i] / weight
         else:
-            planes[11][i] = red[i]
-            planes[12][i] = green[i]
-            planes[13][i] = blue[i]
+            p.back_red[i] = red[i]
+            p.back_green[i] = green[i]
+            p.back_blue[i] = blue[i]
 
 
-def channel_byte(value: float) -> int:
-    byte = math.floor(value + 0.5)
-    if byte < 0:
-        return 0
-    if byte > 255:
-        return 255
-    return byte
-
-
-def refine(
-    alpha8: Sequence[int], rgba: MutableSequence[int], plan: RefinePlan,
-    planes: List[MutableSequence[float]], line: MutableSequence[float],
-) -> None:
-    """Refine the mask against the photo and write it into rgba's alpha (times the photo's own
-    alpha, as mask.apply_alpha does); where the refined alpha is fractional, replace the colour
-    by the estimated foreground colour. Opaque and transparent pixels keep their colours.
-
-    planes: PLANES buffers of plan.count floats; line: plan.line_length floats (float64).
-    """
-    guide_planes(rgba, plan, planes[0], planes[1], planes[2])
-    mask_plane(alpha8, plan, planes[3])
-    guided_coefficients(planes, plan, line)
-    colour_planes(planes, plan, line)
-    write_full(rgba, plan, planes, line)
-
-
-def settled_flags(planes: List[MutableSequence[float]], plan: RefinePlan) -> None:
-    """Plane 14: 1 where the fit gives alpha 255 for any colour, -1 where it gives 0 for any
+def settled_flags(p: Planes, plan: RefinePlan) -> None:
+    """settled: 1 where the fit gives alpha 255 for any colour, -1 where it gives 0 for any
     colour, else 0. A full-size pixel whose four working taps agree on 1 or -1 is settled
     without interpolation: the same bytes, since the fit at the pixel is a convex blend of the
     taps' fits (the margin of 1/2 dwarfs any rounding)."""
     full_above = CENTRE + (255.0 - CENTRE) / GAIN + 0.5
     none_below = CENTRE - CENTRE / GAIN - 0.5
     for i in range(plan.count):
-        a_r = planes[4][i]
-        a_g = planes[5][i]
-        a_b = planes[6][i]
-        b = planes[7][i]
+        a_r = p.fit_red[i]
+        a_g = p.fit_green[i]
+        a_b = p.fit_blue[i]
+        b = p.fit_offset[i]
         low = b
         high = b
         if a_r < 0.0:
@@ -446,47 +254,83 @@ def settled_flags(planes: List[MutableSequence[float]], plan: RefinePlan) -> Non
             flag = 1.0
         elif high <= none_below:
             flag = -1.0
-        planes[14][i] = flag
+        p.settled[i] = flag
 
 
-def interpolate_rows(planes: List[MutableSequence[float]], first: int, slots: int, top: int,
-                     bottom: int, fy: float, w: int, line: MutableSequence[float]) -> None:
-    """Slots first..first+slots-1 of line: planes 4 + slot blended between two working rows."""
-    for k in range(first, first + slots):
-        plane = planes[4 + k]
-        slot = k * w
-        for x in range(w):
-            upper = plane[top + x]
-            line[slot + x] = upper + (plane[bottom + x] - upper) * fy
-
-
-def write_full(rgba: MutableSequence[int], plan: RefinePlan,
-               planes: List[MutableSequence[float]], line: MutableSequence[float]) -> None:
-    """One pass over the full-size pixels: interpolate the fit and the colours, apply them."""
+def fit(alpha8: Sequence[int], plan: RefinePlan, planes: Planes, line: MutableSequence[float]) -> None:
+    """Everything on the working grid, once the guide planes hold the whole photo: the mask
+    sampled, the fit, the colours and the settled flags."""
+    mask_samples(alpha8, plan.mask_side, plan.width, plan.height, plan.step, plan.work_width,
+                 plan.work_height, planes.mask)
+    guided_coefficients(planes, plan, line)
+    colour_planes(planes, plan, line)
     settled_flags(planes, plan)
+
+
+def refine(
+    alpha8: Sequence[int], rgba: MutableSequence[int], plan: RefinePlan,
+    planes: List[MutableSequence[float]], line: MutableSequence[float],
+) -> None:
+    """Refine the mask against the photo and write it into rgba's alpha (times the photo's own
+    alpha, as mask.apply_alpha does); where the refined alpha is fractional, replace the colour
+    by the estimated foreground colour. Opaque and transparent pixels keep their colours.
+
+    planes: PLANES buffers of plan.count floats; line: plan.line_length floats (float64).
+    The same in bands of rows (bounded memory): add_guide_rows for each band, fit, then
+    write_rows for each band; the bytes are the same.
+    """
+    named = Planes(planes)
+    add_guide_rows(rgba, 0, plan.height, plan, named, line)
+    fit(alpha8, plan, named, line)
+    write_rows(rgba, 0, plan.height, plan, named, line)
+
+
+def channel_byte(value: float) -> int:
+    byte = math.floor(value + 0.5)
+    if byte < 0:
+        return 0
+    if byte > 255:
+        return 255
+    return byte
+
+
+def write_rows(rgba: MutableSequence[int], first: int, rows: int, plan: RefinePlan, p: Planes,
+               line: MutableSequence[float]) -> None:
+    """Photo rows first..first+rows-1 (rgba holds just those rows), once fit() has run:
+    interpolate the fit and the colours to each pixel and apply them. Rows are independent."""
     width = plan.width
-    height = plan.height
     w = plan.work_width
     cols = full_axis(w, width, plan.step)
-    rows = full_axis(plan.work_height, height, plan.step)
+    rows_axis = full_axis(plan.work_height, plan.height, plan.step)
     col_lo = cols.lo
     col_hi = cols.hi
     col_frac = cols.frac
     run_end = tap_runs(cols)
-    flags = planes[14]
-    flag_slot = 10 * w
-    # line: slots 0-3 the fit, 4-9 the colours (interpolated rows), 10 the row's settled flags.
-    for y in range(height):
-        top = rows.lo[y] * w
-        bottom = rows.hi[y] * w
-        fy = rows.frac[y]
+    flags = p.settled
+    fit_sources = [p.fit_red, p.fit_green, p.fit_blue, p.fit_offset]
+    colour_sources = [p.fore_red, p.fore_green, p.fore_blue, p.back_red, p.back_green, p.back_blue]
+    a_red = SLOT_FIT * w
+    a_green = a_red + w
+    a_blue = a_green + w
+    offset = a_blue + w
+    fore_red = SLOT_FORE * w
+    fore_green = fore_red + w
+    fore_blue = fore_green + w
+    back_red = SLOT_BACK * w
+    back_green = back_red + w
+    back_blue = back_green + w
+    flag_slot = SLOT_SETTLED * w
+    for y in range(first, first + rows):
+        top = rows_axis.lo[y] * w
+        bottom = rows_axis.hi[y] * w
+        fy = rows_axis.frac[y]
         for x in range(w):
             flag = flags[top + x]
             line[flag_slot + x] = flag if flag == flags[bottom + x] else 0.0
         # The fit's and the colours' rows are interpolated when a pixel first needs them.
-        fit = False
+        fitted = False
         colours = False
-        pixel = 4 * y * width
+        pixel = 4 * (y - first) * width
         x = 0
         while x < width:
             lo = col_lo[x]
@@ -502,14 +346,14 @@ def write_full(rgba: MutableSequence[int], plan: RefinePlan,
                 pixel += 4 * (end - x + 1)
                 x = end + 1
                 continue
-            if not fit:
-                interpolate_rows(planes, 0, 4, top, bottom, fy, w, line)
-                fit = True
+            if not fitted:
+                interpolate_rows(fit_sources, SLOT_FIT, top, bottom, fy, w, line)
+                fitted = True
             fx = col_frac[x]
-            a_r = line[lo] + (line[hi] - line[lo]) * fx
-            a_g = line[w + lo] + (line[w + hi] - line[w + lo]) * fx
-            a_b = line[2 * w + lo] + (line[2 * w + hi] - line[2 * w + lo]) * fx
-            b = line[3 * w + lo] + (line[3 * w + hi] - line[3 * w + lo]) * fx
+            a_r = line[a_red + lo] + (line[a_red + hi] - line[a_red + lo]) * fx
+            a_g = line[a_green + lo] + (line[a_green + hi] - line[a_green + lo]) * fx
+            a_b = line[a_blue + lo] + (line[a_blue + hi] - line[a_blue + lo]) * fx
+            b = line[offset + lo] + (line[offset + hi] - line[offset + lo]) * fx
             red = rgba[pixel]
             green = rgba[pixel + 1]
             blue = rgba[pixel + 2]
@@ -523,30 +367,19 @@ def write_full(rgba: MutableSequence[int], plan: RefinePlan,
                 # F^, B^ that satisfies the compositing equation. Opaque pixels keep the
                 # photo's colours (lossless, and what the touch-up brush recomposes).
                 if not colours:
-                    interpolate_rows(planes, 4, 6, top, bottom, fy, w, line)
+                    interpolate_rows(colour_sources, SLOT_FORE, top, bottom, fy, w, line)
                     colours = True
                 alpha = q / 255.0
                 rest = 1.0 - alpha
                 share = alpha / (alpha * alpha + rest * rest)
-                f = line[4 * w + lo] + (line[4 * w + hi] - line[4 * w + lo]) * fx
-                g = line[7 * w + lo] + (line[7 * w + hi] - line[7 * w + lo]) * fx
+                f = line[fore_red + lo] + (line[fore_red + hi] - line[fore_red + lo]) * fx
+                g = line[back_red + lo] + (line[back_red + hi] - line[back_red + lo]) * fx
                 rgba[pixel] = channel_byte(f + share * (red - alpha * f - rest * g))
-                f = line[5 * w + lo] + (line[5 * w + hi] - line[5 * w + lo]) * fx
-                g = line[8 * w + lo] + (line[8 * w + hi] - line[8 * w + lo]) * fx
+                f = line[fore_green + lo] + (line[fore_green + hi] - line[fore_green + lo]) * fx
+                g = line[back_green + lo] + (line[back_green + hi] - line[back_green + lo]) * fx
                 rgba[pixel + 1] = channel_byte(f + share * (green - alpha * f - rest * g))
-                f = line[6 * w + lo] + (line[6 * w + hi] - line[6 * w + lo]) * fx
-                g = line[9 * w + lo] + (line[9 * w + hi] - line[9 * w + lo]) * fx
+                f = line[fore_blue + lo] + (line[fore_blue + hi] - line[fore_blue + lo]) * fx
+                g = line[back_blue + lo] + (line[back_blue + hi] - line[back_blue + lo]) * fx
                 rgba[pixel + 2] = channel_byte(f + share * (blue - alpha * f - rest * g))
             pixel += 4
             x += 1
-
-
-def tap_runs(axis: Axis) -> List[int]:
-    """For each index, the last index of its run of equal (lo, hi) taps."""
-    count = len(axis.lo)
-    ends: List[int] = []
-    for i in range(count):
-        if i == count - 1 or axis.lo[i + 1] != axis.lo[i] or axis.hi[i + 1] != axis.hi[i]:
-            while len(ends) <= i:
-                ends.append(i)
-    return ends
