@@ -44,7 +44,9 @@ from backgrone.core.tensor import rgba_to_nchw  # noqa: E402
 from backgrone.core import brush, output, sniff  # noqa: E402
 from backgrone.core.threads import threads_note, threads_to_ask  # noqa: E402
 from backgrone.core.digest import to_hex  # noqa: E402
-from backgrone.core import refine  # noqa: E402
+from backgrone.core import png, refine  # noqa: E402
+from backgrone.core.mask import apply_alpha_rows  # noqa: E402
+from backgrone.core.refine_planes import PLANES, Planes  # noqa: E402
 
 
 class Random:
@@ -149,6 +151,7 @@ def main() -> None:
     sniff_section(report)
     report["hex"] = to_hex(bytes_of("\x00\x0f\xf0\xff\x12\xab"), 6)
     refine_section(report, rng)
+    strips_section(report, rng)
     dump(report)
 
 
@@ -299,11 +302,62 @@ def refine_section(report: Any, rng: Random) -> None:
             column = i - side * (i // side)
             mask[i] = 255 if 3 * column < side else (0 if 3 * column > 2 * side else rng.next_int(256))
         planes = []
-        for _ in range(refine.PLANES):
+        for _ in range(PLANES):
             planes.append(floats(plan.count))
         refine.refine(mask, photo, plan, planes, doubles(plan.line_length))
         cutouts.append([plan.step, plan.radius, as_list(photo, 4 * width * height)])
     report["refine"] = cutouts
+
+
+def band_of(photo: Any, width: int, top: int, rows: int) -> Any:
+    band = clamped_bytes(4 * width * rows)
+    for i in range(4 * width * rows):
+        band[i] = photo[4 * top * width + i]
+    return band
+
+
+def strips_section(report: Any, rng: Random) -> None:
+    """Full size in bands (worker/strips.py): the PNG framing and row filter, refinement and
+    alpha a band of rows at a time (the unit tests compare these with the whole photo)."""
+    data = clamped_bytes(300)
+    for i in range(300):
+        data[i] = rng.next_int(256)
+    report["crc"] = [png.crc32(0, data, 0, 300), png.crc32(png.crc32(0, data, 0, 7), data, 7, 300)]
+    report["png_frame"] = [png.header(4000, 3000), png.trailer(), png.chunk_head("IDAT", 70000),
+                           png.chunk_crc("IDAT", data, 300)]
+    width = 13
+    height = 11
+    photo = clamped_bytes(4 * width * height)
+    for i in range(4 * width * height):
+        photo[i] = rng.next_int(256)
+    lines = clamped_bytes(png.filtered_length(width, height))
+    png.filter_rows(photo, width, height, lines)
+    report["filtered"] = as_list(lines, png.filtered_length(width, height))
+    side = 8
+    mask = clamped_bytes(side * side)
+    for i in range(side * side):
+        mask[i] = 255 if i < 20 else (0 if i > 50 else rng.next_int(256))
+    plan = refine.RefinePlan(width, height, side, 4)
+    buffers = []
+    for _ in range(PLANES):
+        buffers.append(floats(plan.count))
+    planes = Planes(buffers)
+    line = doubles(plan.line_length)
+    for top in range(0, height, 3):
+        rows = 3 if top + 3 <= height else height - top
+        refine.add_guide_rows(band_of(photo, width, top, rows), top, rows, plan, planes, line)
+    refine.fit(mask, plan, planes, line)
+    bands = []
+    alphas = []
+    for top in range(0, height, 3):
+        rows = 3 if top + 3 <= height else height - top
+        band = band_of(photo, width, top, rows)
+        unrefined = band_of(photo, width, top, rows)
+        refine.write_rows(band, top, rows, plan, planes, line)
+        bands.append(as_list(band, 4 * width * rows))
+        apply_alpha_rows(mask, side, side, unrefined, width, height, top, rows)
+        alphas.append(as_list(unrefined, 4 * width * rows))
+    report["banded"] = [bands, alphas]
 
 
 main()

@@ -15,14 +15,15 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 
 
-def start_chromium(net_log: Path | None = None) -> webdriver.Chrome:
+def start_chromium(net_log: Path | None = None, extra: tuple[str, ...] = ()) -> webdriver.Chrome:
+    """Headless Chromium; `extra`: more command-line flags (the memory bench's Blink feature)."""
     options = webdriver.ChromeOptions()
     if net_log is not None:
         options.add_argument("--log-net-log=" + str(net_log))
     options.binary_location = CHROMIUM
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-quic", "--window-size=1280,900"):
+                 "--disable-sync", "--disable-quic", "--window-size=1280,900", *extra):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)

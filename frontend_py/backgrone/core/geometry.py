@@ -41,7 +41,8 @@ def megapixels(width: int, height: int) -> float:
     return width * height / 1000000.0
 
 
-# Above this the full-size RGBA copies (4 bytes a pixel, twice) outgrow what a tab can hold.
+# Above this the decoded photo alone (4 bytes a pixel, 400 MB) outgrows what a tab can hold;
+# the rest of the full-size work goes in bands of rows (worker/strips.py).
 MAX_MEGAPIXELS = 100.0
 
 

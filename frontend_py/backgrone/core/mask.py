@@ -56,16 +56,25 @@ def apply_alpha(
     The photo's own alpha is kept (a transparent pixel stays transparent); every full-size
     pixel is touched once, with the column taps computed once per call rather than per pixel.
     """
+    apply_alpha_rows(alpha8, mask_width, mask_height, rgba, width, height, 0, height)
+
+
+def apply_alpha_rows(
+    alpha8: Sequence[int], mask_width: int, mask_height: int, rgba: MutableSequence[int],
+    width: int, height: int, first: int, rows: int,
+) -> None:
+    """apply_alpha for photo rows first..first+rows-1 of a width x height photo, rgba holding
+    just those rows: a band at a time gives the same bytes as the whole photo at once."""
     cols = bilinear_axis(mask_width, width)
-    rows = bilinear_axis(mask_height, height)
+    row_axis = bilinear_axis(mask_height, height)
     col_lo = cols.lo
     col_hi = cols.hi
     col_frac = cols.frac
-    for y in range(height):
-        top = rows.lo[y] * mask_width
-        bottom = rows.hi[y] * mask_width
-        fy = rows.frac[y]
-        pixel = 4 * y * width + 3
+    for y in range(first, first + rows):
+        top = row_axis.lo[y] * mask_width
+        bottom = row_axis.hi[y] * mask_width
+        fy = row_axis.frac[y]
+        pixel = 4 * (y - first) * width + 3
         for x in range(width):
             lo = col_lo[x]
             hi = col_hi[x]

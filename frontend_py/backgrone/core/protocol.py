@@ -25,6 +25,9 @@ PRELOAD = "preload"
 # page -> either worker: fault injection for tests. The job worker throws an uncaught error at
 # once; the export worker on the next request it gets. The page's recovery path runs for real.
 CRASH = "crash"
+# Test hook: photos above `pixels` get their PNG as a stream of bands, not one canvas; bands
+# of `band_pixels` (worker/strips.py), so that a small photo runs that path in several bands.
+CANVAS_LIMIT = "canvas-limit"
 # job worker -> page
 PROGRESS = "progress"
 RESULT = "result"
@@ -67,6 +70,10 @@ REFINE_DEFAULT = False
 def process(job: int, engine: str, image: Any, refine: bool = REFINE_DEFAULT) -> Message:
     """Cut out `image` with `engine`; `refine`: edge refinement against the photo (core/refine)."""
     return {"kind": PROCESS, "job": job, "engine": engine, "image": image, "refine": refine}
+
+
+def canvas_limit(pixels: int, band_pixels: int) -> Message:
+    return {"kind": CANVAS_LIMIT, "pixels": pixels, "band_pixels": band_pixels}
 
 
 def progress(job: int, stage: str, done: float, total: float) -> Message:

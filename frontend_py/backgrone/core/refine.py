@@ -21,10 +21,12 @@ from typing import List, MutableSequence, Sequence
 # __pragma__('noskip')
 import math
 
-from backgrone.core.refine_grid import (  # noqa: F401  (the axes: used by the numpy port)
+# full_axis, mask_axis, tap_runs and PLANES are here for CPython callers (the numpy port, the
+# tests); transpiled code imports them from their own modules: Transcrypt does not re-export.
+from backgrone.core.refine_grid import (  # noqa: F401
     add_block_rows, box_mean, full_axis, interpolate_rows, mask_axis, mask_samples, tap_runs,
 )
-from backgrone.core.refine_planes import (  # noqa: F401  (PLANES: part of this API)
+from backgrone.core.refine_planes import (  # noqa: F401
     LINE_ROWS, PLANES, SLOT_BACK, SLOT_FIT, SLOT_FORE, SLOT_SETTLED, Planes,
 )
 

@@ -207,7 +207,7 @@ def box_mean(
                 line[x] -= temp[row + x]
 
 
-def interpolate_rows(sources: List[Sequence[float]], first_slot: int, top: int, bottom: int,
+def interpolate_rows(sources: Sequence[Sequence[float]], first_slot: int, top: int, bottom: int,
                      fy: float, w: int, line: MutableSequence[float]) -> None:
     """Line slots first_slot.. (w floats each): each source plane blended between the working
     rows starting at `top` and `bottom`, one slot per source, in order."""

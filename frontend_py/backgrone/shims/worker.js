@@ -2,7 +2,7 @@
 // worker_entry.start picks the role (job worker, export worker, or one of ORT's threads) by name.
 import * as ort from 'onnxruntime-web/wasm';
 import { get, set, del, keys } from 'idb-keyval';
-import { zipSync } from 'fflate';
+import { zipSync, Zlib } from 'fflate';
 // The build's model manifest (bytes and sha256 per engine and chunk), baked into the bundle.
 import manifest from 'models-manifest';
 import { start } from 'transpiled/worker/worker_entry.js';
@@ -11,6 +11,8 @@ start({
   ort,
   idb: { read: get, write: set, remove: del, list: keys },
   zip: zipSync,
+  // Streaming zlib for PNGs too large for one canvas (worker/strips.py).
+  zlib: Zlib,
   scope: self,
   manifest,
   base: new URL('../', import.meta.url).href,

@@ -54,6 +54,8 @@ def page_api(app: Any) -> Any:
         "crashWorker": lambda: app.worker.crash(),
         # The export worker crashes on the next request it gets.
         "crashExporter": lambda: app.exporter.crash(),
+        # Photos above `pixels` take the PNG-as-a-stream path, in bands of `band` pixels.
+        "setCanvasLimit": lambda pixels, band: app.worker.set_canvas_limit(pixels, band),
     }
     __pragma__("nojsiter")
     return api

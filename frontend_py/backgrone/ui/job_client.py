@@ -27,3 +27,7 @@ class JobClient(WorkerChannel):
     def crash(self) -> None:
         """Fault injection for the tests: the worker throws as if it had crashed."""
         self.post(protocol.crash())
+
+    def set_canvas_limit(self, pixels: int, band_pixels: int) -> None:
+        """Test hook: photos above `pixels` get their PNG as a stream of bands (worker/strips)."""
+        self.post(protocol.canvas_limit(pixels, band_pixels))

@@ -20,7 +20,7 @@ class WorkerLoop:
         threads = configure(host.ort, host.base + "ort/")
         self.store = ModelStore(host.base, host.idb, host.manifest)
         self.sessions = Sessions(host.ort, self.tell_threads)
-        self.pipeline = Pipeline(self.store, self.sessions)
+        self.pipeline = Pipeline(self.store, self.sessions, host.zlib)
         # Jobs and cache changes chain on this promise so that they run strictly in order.
         self.tail = Promise.resolve()
         self.told_cache_failure = False
@@ -55,6 +55,9 @@ class WorkerLoop:
             self.then(lambda: self.replies.answer(message, lambda: self.import_model(message)))
         elif kind == protocol.PRELOAD:
             self.then(lambda: self.replies.answer(message, lambda: self.preload(message["engine"])))
+        elif kind == protocol.CANVAS_LIMIT:
+            self.pipeline.canvas_limit = message["pixels"]
+            self.pipeline.band_pixels = message["band_pixels"]
         elif kind == protocol.CRASH:
             raise AppError(messages.WORKER_CRASHED, "crash requested by the page")
 

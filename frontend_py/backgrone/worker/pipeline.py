@@ -12,12 +12,14 @@ import math
 from backgrone.core import messages, sniff
 from backgrone.core.engines import Engine
 from backgrone.core.geometry import MAX_MEGAPIXELS, fits
-from backgrone.core.mask import apply_alpha, mask_to_alpha8
-from backgrone.core.refine import PLANES, RefinePlan, refine as refine_edges
+from backgrone.core.mask import apply_alpha_rows, mask_to_alpha8
+from backgrone.core.refine import RefinePlan, add_guide_rows, fit, write_rows
+from backgrone.core.refine_planes import PLANES, Planes
 from backgrone.core.tensor import rgba_to_nchw
 from backgrone.core.messages import AnyError, AppError
 from backgrone.worker.models import ModelStore
 from backgrone.worker.session import Sessions
+from backgrone.worker.strips import BAND_PIXELS, ONE_CANVAS_PIXELS, Bands, png_writer
 from backgrone.web import context_2d
 
 # __pragma__('skip')
@@ -75,9 +77,15 @@ def size_detail(width: int, height: int) -> str:
 class Pipeline:
     """Runs jobs one after another; buffers of the model's input size are reused across jobs."""
 
-    def __init__(self, store: ModelStore, sessions: Sessions) -> None:
+    def __init__(self, store: ModelStore, sessions: Sessions, zlib: Any) -> None:
         self.store = store
         self.sessions = sessions
+        # fflate's streaming zlib class, for PNGs written in bands (worker/strips.py).
+        self.zlib = zlib
+        # Photos above this many pixels get their PNG written as a stream of bands; a test
+        # lowers both (window.backgrone.setCanvasLimit) to run that path on a small photo.
+        self.canvas_limit = ONE_CANVAS_PIXELS
+        self.band_pixels = BAND_PIXELS
         self._pixels: Any = None
         self._alpha: Any = None
         # Edge refinement's working planes (18 floats per working pixel, under 80 MB at any
@@ -128,9 +136,8 @@ class Pipeline:
             self._pixels = __new__(Float32Array(3 * count))
             self._alpha = __new__(Uint8ClampedArray(count))
 
-    def refine_into(self, side: int, rgba: Any, width: int, height: int) -> None:
-        """Edge refinement (core/refine) of the mask in self._alpha into the photo's rgba."""
-        plan = RefinePlan(width, height, side)
+    def refine_planes(self, plan: RefinePlan) -> Planes:
+        """The refinement's working planes for this plan, in the kept buffers."""
         if not self._planes or self._planes.length < PLANES * plan.count:
             self._planes = __new__(Float32Array(PLANES * plan.count))
         if not self._line or self._line.length < plan.line_length:
@@ -138,7 +145,45 @@ class Pipeline:
         planes = []
         for k in range(PLANES):
             planes.append(self._planes.subarray(k * plan.count, (k + 1) * plan.count))
-        refine_edges(self._alpha, rgba, plan, planes, self._line)
+        return Planes(planes)
+
+    async def full_size(self, side: int, full: Any, refine: bool, report: ReportFn,
+                        timings: Dict[str, float]) -> Any:
+        """The mask onto the full-size photo (refined or upscaled) and the PNG, a band of rows
+        at a time (worker/strips.py): the same bytes as the whole photo on one canvas."""
+        width = full.width
+        height = full.height
+        bands = Bands(full, self.band_pixels)
+        plan = RefinePlan(width, height, side)
+        planes: Any = None
+        if refine:
+            # Refinement's guide needs block means over the whole photo before any row is
+            # written: a first pass over the bands.
+            refined = performance.now()
+            planes = self.refine_planes(plan)
+            for top in range(0, height, bands.rows):
+                add_guide_rows(bands.read(top).data, top, bands.count(top), plan, planes, self._line)
+            fit(self._alpha, plan, planes, self._line)
+            timings["refine"] = performance.now() - refined
+        writer = png_writer(self.zlib, width, height, self.canvas_limit)
+        encoding = 0.0
+        for top in range(0, height, bands.rows):
+            pixels = bands.read(top)
+            rows = bands.count(top)
+            if refine:
+                refined = performance.now()
+                write_rows(pixels.data, top, rows, plan, planes, self._line)
+                timings["refine"] += performance.now() - refined
+            else:
+                apply_alpha_rows(self._alpha, side, side, pixels.data, width, height, top, rows)
+            mark = performance.now()
+            writer.add(bands, pixels, top)
+            encoding += performance.now() - mark
+        report("encode", 0, 1)
+        mark = performance.now()
+        png = await writer.finish()
+        timings["encode"] = encoding + performance.now() - mark
+        return png
 
     async def run(self, engine: Engine, image: Any, report: ReportFn, refine: bool) -> Dict[str, Any]:
         """Process one image (edges refined unless `refine` is false); returns the fields of a
@@ -166,8 +211,6 @@ class Pipeline:
                       mark: float, refine: bool) -> Any:
         """From the decoded bitmap to the PNG blob: the stages after decode, each timed."""
         side = engine.input_size
-        width = full.width
-        height = full.height
         __pragma__("jsiter")
         resize = {"resizeWidth": side, "resizeHeight": side, "resizeQuality": "high"}
         __pragma__("nojsiter")
@@ -196,24 +239,8 @@ class Pipeline:
         mark = performance.now()
         report("postprocess", 0, 1)
         mask_to_alpha8(output, side * side, engine.output_mode, self._alpha)
-        canvas = __new__(OffscreenCanvas(width, height))
-        context = context_2d(canvas)
-        context.drawImage(full, 0, 0)
-        pixels = context.getImageData(0, 0, width, height)
-        if refine:
-            refined = performance.now()
-            self.refine_into(side, pixels.data, width, height)
-            timings["refine"] = performance.now() - refined
-        else:
-            apply_alpha(self._alpha, side, side, pixels.data, width, height)
-        context.putImageData(pixels, 0, 0)
-        timings["postprocess"] = performance.now() - mark
-
-        mark = performance.now()
-        report("encode", 0, 1)
-        __pragma__("jsiter")
-        png_options = {"type": "image/png"}
-        __pragma__("nojsiter")
-        png = await canvas.convertToBlob(png_options)
-        timings["encode"] = performance.now() - mark
+        png = await self.full_size(side, full, refine, report, timings)
+        # Postprocess: the mask onto the photo, refined or not, a band at a time; encoding
+        # is interleaved with it when the PNG is written as a stream, and timed apart.
+        timings["postprocess"] = performance.now() - mark - timings["encode"]
         return png
