@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 from PIL import Image
+from selenium.common.exceptions import WebDriverException
 
 ROOT = Path(__file__).resolve().parents[1]
 for folder in (ROOT / "tests", ROOT / "bench"):
@@ -172,7 +173,11 @@ def measure(url: str, engine: str, megapixels: int, start: str, small: Path,
         result = run_async(driver, JOB, big.name, engine)
         seconds = time.monotonic() - began
         peak = sampler.close()
-        ua_after = run_async(driver, UA_MEMORY)
+        try:
+            ua_after = run_async(driver, UA_MEMORY)
+        except WebDriverException as exc:  # seen once: the tab crashed measuring, machine short of memory
+            print("  measureUserAgentSpecificMemory failed:", str(exc).splitlines()[0], flush=True)
+            ua_after = None
         row = {"megapixels": megapixels, "start": start, "size": [result["width"], result["height"]],
                "png_bytes": result["bytes"], "rss_before": before, "rss_peak": peak,
                "added": peak - before, "ua_before": ua_before, "ua_after": ua_after,

@@ -52,9 +52,11 @@ class Bands:
     def read(self, top: int) -> Any:
         """ImageData of the band starting at `top`, as the whole photo drawn on one canvas
         would give it."""
+        rows = self.count(top)
         self.context.clearRect(0, 0, self.width, self.rows)
-        self.context.drawImage(self.bitmap, 0, -top)
-        return self.context.getImageData(0, 0, self.width, self.count(top))
+        # Only the band's rows of the bitmap, copied 1:1 (integer rectangles: no resampling).
+        self.context.drawImage(self.bitmap, 0, top, self.width, rows, 0, 0, self.width, rows)
+        return self.context.getImageData(0, 0, self.width, rows)
 
     def stored(self, pixels: Any) -> Any:
         """The band's bytes after a trip through a canvas (premultiplied alpha there): the bytes
