@@ -233,8 +233,11 @@ def backdrop_section(report: Any, rng: Random) -> None:
         backdrop.blurred_background(photo, cutout, width, height, radius, planes, out)
         outs.append([out[i] for i in range(4 * width * height)])
     report["backdrop"] = outs
-    report["backdrop_sizes"] = [backdrop.work_size(s[0], s[1]) + [backdrop.blur_radius(s[0], s[1])]
-                                for s in [[256, 200], [4000, 3000], [10, 5000], [513, 512]]]
+    sizes = []
+    for size in [[256, 200], [4000, 3000], [10, 5000], [513, 512]]:
+        work = backdrop.work_size(size[0], size[1])
+        sizes.append([work[0], work[1], backdrop.blur_radius(work[0], work[1])])
+    report["backdrop_sizes"] = sizes
 
 
 def brush_section(report: Any, rng: Random) -> None:
