@@ -16,6 +16,10 @@ IdsFn = Callable[[], List[int]]
 # __pragma__('noskip')
 
 
+def images(count: int) -> str:
+    return str(count) + (" image" if count == 1 else " images")
+
+
 async def names_in(directory: Any) -> List[str]:
     """The names of the entries in a directory handle."""
     names: List[str] = []
@@ -87,10 +91,10 @@ class FolderSave:
                     + "Replace them? Cancel keeps them and saves the new ones under numbered names.")
                 if not replace:
                     names = free_names(names, present)
-            self.announce("Saving " + str(len(names)) + " images to the folder\u2026")
+            self.announce("Saving " + images(len(names)) + " to the folder\u2026")
             for i in range(len(names)):
                 await write_file(directory, names[i], blobs[i])
         finally:
             self.button.disabled = False
-        self.announce("Saved " + str(len(names)) + " images to the folder " + directory.js_name)
+        self.announce("Saved " + images(len(names)) + " to the folder " + directory.js_name)
         return names
