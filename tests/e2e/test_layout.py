@@ -44,7 +44,8 @@ def emulate(page: webdriver.Chrome, size: tuple[int, int, bool], scheme: str = "
     page.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
         "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
     page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [
-        {"name": "prefers-color-scheme", "value": scheme}, {"name": "prefers-reduced-motion", "value": "reduce"}]})
+        {"name": "prefers-color-scheme", "value": scheme},
+        {"name": "prefers-reduced-motion", "value": "reduce"}]})
 
 
 def fresh(page: webdriver.Chrome, size: tuple[int, int, bool]) -> None:
@@ -125,7 +126,8 @@ def visible_targets(page: webdriver.Chrome) -> list[dict[str, Any]]:
           if (el.matches('input[type=file], .visually-hidden, .visually-hidden *')) continue;
           let target = el;
           if (el.matches('input[type=radio], input[type=checkbox]')) target = el.labels[0] || el;
-          else if (el.tagName === 'LABEL' && !el.querySelector('input[type=radio], input[type=checkbox]')) continue;
+          else if (el.tagName === 'LABEL'
+                   && !el.querySelector('input[type=radio], input[type=checkbox]')) continue;
           if (seen.has(target)) continue;
           seen.add(target);
           const box = target.getBoundingClientRect();

@@ -82,8 +82,8 @@ def blurred_background(photo: MutableSequence[int], cutout: MutableSequence[int]
             box_pass(plane, scratch, width, height, radius, True)
             box_pass(scratch, plane, width, height, radius, False)
     for i in range(count):
-        w = weight[i]
+        total = weight[i]
         for c in range(3):
             # Rounded half up; both sums are exact integers, the quotient is safe to floor.
-            out[4 * i + c] = math.floor((2 * planes[c][i] + w) / (2 * w))
+            out[4 * i + c] = math.floor((2 * planes[c][i] + total) / (2 * total))
         out[4 * i + 3] = 255

@@ -121,8 +121,9 @@ class OutputPanel:
         self.quality.closest("[data-quality-row]").hidden = not lossy
         self.quality_value.textContent = str(math.floor(settings.quality * 100 + 0.5))
         # The colour well stays: choosing a colour there is a way to pick "Your colour".
-        self.color.closest("[data-color-row]").dataset.active = "true" if settings.preset == PRESET_CUSTOM_COLOR \
-            or settings.effective_background() == BG_COLOR and settings.preset == BG_TRANSPARENT else "false"
+        custom = settings.preset == PRESET_CUSTOM_COLOR or \
+            settings.effective_background() == BG_COLOR and settings.preset == BG_TRANSPARENT
+        self.color.closest("[data-color-row]").dataset.active = "true" if custom else "false"
 
     def summary(self) -> str:
         return self.settings.summary()

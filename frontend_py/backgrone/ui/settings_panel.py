@@ -35,7 +35,8 @@ def device_choice(document: Any) -> str:
 
 
 class SettingsPanel:
-    def __init__(self, document: Any, window: Any, root: Any, engine_id: TextFn, output_summary: TextFn) -> None:
+    def __init__(self, document: Any, window: Any, root: Any, engine_id: TextFn,
+                 output_summary: TextFn) -> None:
         self.document = document
         self.root = root
         self.engine_id = engine_id
