@@ -26,6 +26,20 @@ class Stage:
         self.bar = root.querySelector("[data-stage-bar]")
         self.download = root.querySelector("[data-stage-download]")
         self.download.addEventListener("click", lambda event: on_download(self.viewer.shown_id()))
+        viewer.on_close = lambda: self.mark(0)
+
+    def mark(self, job_id: int) -> None:
+        """The queue's card of the job on the stage is marked (0: none is)."""
+        cards = self.layout.querySelectorAll("[data-job]")
+        for i in range(cards.length):
+            card = cards[i]
+            on = card.dataset.job == str(job_id)
+            card.dataset.showing = "true" if on else "false"
+            thumb = card.querySelector(".job-thumb")
+            if on:
+                thumb.setAttribute("aria-current", "true")
+            else:
+                thumb.removeAttribute("aria-current")
 
     def set_count(self, count: int) -> None:
         """How many jobs the queue holds: with none, the drop zone is the page's hero."""
@@ -39,6 +53,7 @@ class Stage:
         if self.painting():
             return
         self.viewer.pending(job.job_id, job.file_name, photo)
+        self.mark(job.job_id)
         self.bar.setAttribute("aria-label", "Progress of " + job.file_name)
         self.download.setAttribute("aria-label", "Download " + job.file_name)
         self.follow(job, status)
@@ -47,6 +62,7 @@ class Stage:
         """The user picked this job in the queue."""
         if result is not None:
             self.viewer.open(result, opener, True)
+            self.mark(job.job_id)
             self.download.setAttribute("aria-label", "Download " + job.file_name)
             return
         self.offer(job, photo, "")

@@ -46,6 +46,8 @@ class Viewer:
         self.blur_url = ""
         self.blur_wanted = False
         self.exporter = exporter
+        # Called when the stage is put away (Close, Esc).
+        self.on_close: Any = None
         self.title = root.querySelector("[data-viewer-title]")
         self.stage = root.querySelector("[data-stage]")
         self.compare = root.querySelector("[data-compare]")
@@ -149,6 +151,8 @@ class Viewer:
         self.release()
         self.result = None
         self.root.hidden = True
+        if self.on_close:
+            self.on_close()
         if self.return_focus and self.return_focus.isConnected:
             self.return_focus.focus()
 
