@@ -41,7 +41,7 @@ from backgrone.core.engines import ENGINES, OUTPUT_CLAMP, OUTPUT_MINMAX, find_en
 from backgrone.core.geometry import bilinear_axis, fits  # noqa: E402
 from backgrone.core.mask import apply_alpha, mask_to_alpha8  # noqa: E402
 from backgrone.core.tensor import rgba_to_nchw  # noqa: E402
-from backgrone.core import brush, output, sniff  # noqa: E402
+from backgrone.core import backdrop, brush, output, sniff  # noqa: E402
 from backgrone.core.threads import threads_note, threads_to_ask  # noqa: E402
 from backgrone.core.digest import to_hex  # noqa: E402
 from backgrone.core import png, refine  # noqa: E402
@@ -148,6 +148,7 @@ def main() -> None:
     queue_section(report)
     output_section(report)
     brush_section(report, rng)
+    backdrop_section(report, rng)
     sniff_section(report)
     report["hex"] = to_hex(bytes_of("\x00\x0f\xf0\xff\x12\xab"), 6)
     refine_section(report, rng)
@@ -198,8 +199,19 @@ def output_section(report: Any) -> None:
         [e.engine_id, e.label, e.summary, e.size_bytes, e.input_name, e.output_name, e.input_size,
          e.scale, e.offset, e.output_mode, e.source, e.source_key, e.licence, e.recipe]
         for e in ENGINES]
-    report["format_table"] = [[f.format_id, f.label, f.mime, f.extension, f.alpha, f.lossy]
+    report["format_table"] = [[f.format_id, f.label, f.short, f.mime, f.extension, f.alpha, f.lossy]
                               for f in output.FORMATS]
+    report["preset_table"] = [[p.preset_id, p.label, p.background, p.color] for p in output.PRESETS]
+    report["free_names"] = output.free_names(["a.png", "b", "a.png", "c.jpg"], ["a.png", "a-2.png", "b"])
+    chosen = output.OutputSettings()
+    summaries = []
+    keys: List[str] = []
+    for preset in output.PRESETS:
+        chosen.choose(preset.preset_id, "#00c040")
+        # Keys hold str(float), which the two languages print differently: compare which differ.
+        summaries.append([chosen.summary(), chosen.key() in keys, chosen.untouched()])
+        keys.append(chosen.key())
+    report["preset_summaries"] = summaries
     settings = output.OutputSettings()
     states = []
     for fmt in ["png", "webp", "jpeg"]:
@@ -207,6 +219,28 @@ def output_section(report: Any) -> None:
         quality = settings.encode_quality() * 100
         states.append([settings.effective_background(), settings.untouched(), quality])
     report["settings"] = states
+
+
+def backdrop_section(report: Any, rng: Random) -> None:
+    width = 19
+    height = 13
+    photo = clamped_bytes(4 * width * height)
+    cutout = clamped_bytes(4 * width * height)
+    for i in range(4 * width * height):
+        photo[i] = rng.next_int(256)
+        cutout[i] = rng.next_int(256)
+    outs = []
+    for radius in [1, 5]:
+        planes = [doubles(width * height) for _ in range(5)]
+        out = clamped_bytes(4 * width * height)
+        backdrop.blurred_background(photo, cutout, width, height, radius, planes, out)
+        outs.append([out[i] for i in range(4 * width * height)])
+    report["backdrop"] = outs
+    sizes = []
+    for size in [[256, 200], [4000, 3000], [10, 5000], [513, 512]]:
+        work = backdrop.work_size(size[0], size[1])
+        sizes.append([work[0], work[1], backdrop.blur_radius(work[0], work[1])])
+    report["backdrop_sizes"] = sizes
 
 
 def brush_section(report: Any, rng: Random) -> None:

@@ -103,3 +103,31 @@ def test_worker_messages_carry_a_catalogue_code_on_failure() -> None:
     assert protocol.layers_request(5, "png", "photo") == {
         "kind": protocol.LAYERS, "request": 5, "cutout": "png", "photo": "photo"}
     assert protocol.crash()["kind"] == protocol.CRASH
+
+
+def test_presets_set_the_background_and_colour() -> None:
+    settings = OutputSettings()
+    assert settings.summary() == "PNG, transparent"
+    settings.choose("black", "#123456")
+    assert (settings.background, settings.color) == (output.BG_COLOR, "#000000")
+    assert settings.summary() == "PNG, black" and not settings.untouched()
+    settings.choose(output.PRESET_CUSTOM_COLOR, "#00c040")
+    assert settings.color == "#00c040" and settings.summary() == "PNG, colour #00c040"
+    settings.choose(output.BG_BLUR, "#00c040")
+    blur_key = settings.key()
+    assert settings.background == output.BG_BLUR and settings.summary() == "PNG, blurred background"
+    settings.choose(output.BG_TRANSPARENT, "#ffffff")
+    assert settings.untouched() and settings.key() != blur_key
+    settings.format_id = "jpeg"
+    assert settings.summary() == "JPEG, colour #ffffff"
+    assert [p.preset_id for p in output.PRESETS][:3] == ["transparent", "white", "black"]
+    with pytest.raises(ValueError):
+        settings.choose("plaid", "#ffffff")
+
+
+def test_free_names_never_reuse_a_taken_name() -> None:
+    taken = ["a-nobg.png", "a-nobg-2.png", "b-nobg.png"]
+    assert output.free_names(["a-nobg.png", "c-nobg.png", "b-nobg.png", "c-nobg.png"], taken) == [
+        "a-nobg-3.png", "c-nobg.png", "b-nobg-2.png", "c-nobg-2.png"]
+    assert output.free_names(["x"], ["x"]) == ["x-2"]
+    assert output.free_names(["a.png"], []) == ["a.png"]

@@ -1,5 +1,5 @@
-"""What a download looks like: formats, background, file names (the export worker's messages
-are in core/protocol)."""
+"""What a download looks like: formats, background presets, file names, and the one-line
+summary of the choices (the export worker's messages are in core/protocol)."""
 # __pragma__('skip')
 from typing import Dict, List
 # __pragma__('noskip')
@@ -8,7 +8,9 @@ import math
 BG_TRANSPARENT = "transparent"
 BG_COLOR = "color"
 BG_IMAGE = "image"
-BACKGROUNDS = [BG_TRANSPARENT, BG_COLOR, BG_IMAGE]
+# The photo's own background, blurred behind the sharp subject (core/backdrop).
+BG_BLUR = "blur"
+BACKGROUNDS = [BG_TRANSPARENT, BG_COLOR, BG_IMAGE, BG_BLUR]
 
 DEFAULT_COLOR = "#ffffff"
 DEFAULT_QUALITY = 0.9
@@ -19,10 +21,12 @@ DEFAULT_QUALITY = 0.9
 class OutputFormat:
     """One file format a result can be saved as."""
 
-    def __init__(self, format_id: str, label: str, mime: str, extension: str,
+    def __init__(self, format_id: str, label: str, short: str, mime: str, extension: str,
                  alpha: bool, lossy: bool) -> None:
         self.format_id = format_id
         self.label = label
+        # The name in the settings summary.
+        self.short = short
         self.mime = mime
         self.extension = extension
         # False: the format has no transparency, so a background colour is always painted.
@@ -32,12 +36,38 @@ class OutputFormat:
 
 
 FORMATS = [
-    OutputFormat(format_id="png", label="PNG (lossless)", mime="image/png", extension="png",
-                 alpha=True, lossy=False),
-    OutputFormat(format_id="webp", label="WebP", mime="image/webp", extension="webp",
+    OutputFormat(format_id="png", label="PNG (lossless)", short="PNG", mime="image/png",
+                 extension="png", alpha=True, lossy=False),
+    OutputFormat(format_id="webp", label="WebP", short="WebP", mime="image/webp", extension="webp",
                  alpha=True, lossy=True),
-    OutputFormat(format_id="jpeg", label="JPEG", mime="image/jpeg", extension="jpg",
+    OutputFormat(format_id="jpeg", label="JPEG", short="JPEG", mime="image/jpeg", extension="jpg",
                  alpha=False, lossy=True),
+]
+
+
+class Preset:
+    """One background choice as the user sees it: a kind (BACKGROUNDS) and, for the fixed
+    colours, the colour; "color" takes the user's own colour, "image" the user's own image."""
+
+    def __init__(self, preset_id: str, label: str, background: str, color: str) -> None:
+        self.preset_id = preset_id
+        self.label = label
+        self.background = background
+        self.color = color
+
+
+PRESET_CUSTOM_COLOR = "color"
+PRESETS = [
+    Preset(preset_id=BG_TRANSPARENT, label="Transparent", background=BG_TRANSPARENT, color=""),
+    Preset(preset_id="white", label="White", background=BG_COLOR, color="#ffffff"),
+    Preset(preset_id="black", label="Black", background=BG_COLOR, color="#000000"),
+    Preset(preset_id="grey", label="Grey", background=BG_COLOR, color="#8e9196"),
+    Preset(preset_id="sky", label="Sky blue", background=BG_COLOR, color="#a7cdf2"),
+    Preset(preset_id="blush", label="Blush", background=BG_COLOR, color="#f4c7cf"),
+    Preset(preset_id="sand", label="Sand", background=BG_COLOR, color="#eadcb8"),
+    Preset(preset_id=PRESET_CUSTOM_COLOR, label="Your colour", background=BG_COLOR, color=""),
+    Preset(preset_id=BG_IMAGE, label="Your image", background=BG_IMAGE, color=""),
+    Preset(preset_id=BG_BLUR, label="Blurred photo", background=BG_BLUR, color=""),
 ]
 # __pragma__('nokwargs')
 DEFAULT_FORMAT = "png"
@@ -48,6 +78,13 @@ def find_format(format_id: str) -> OutputFormat:
         if fmt.format_id == format_id:
             return fmt
     raise ValueError("unknown output format " + format_id)
+
+
+def find_preset(preset_id: str) -> Preset:
+    for preset in PRESETS:
+        if preset.preset_id == preset_id:
+            return preset
+    raise ValueError("unknown background preset " + preset_id)
 
 
 def parse_color(text: str) -> List[int]:
@@ -70,8 +107,11 @@ class OutputSettings:
     """The user's choices for every download; `key()` changes whenever the bytes would."""
 
     def __init__(self) -> None:
+        self.preset = BG_TRANSPARENT
         self.background = BG_TRANSPARENT
         self.color = DEFAULT_COLOR
+        # The user's own colour ("Your colour"; also what JPEG gets for "Transparent").
+        self.custom_color = DEFAULT_COLOR
         self.format_id = DEFAULT_FORMAT
         self.quality = DEFAULT_QUALITY
         self.lossless = True
@@ -80,6 +120,25 @@ class OutputSettings:
 
     def output_format(self) -> OutputFormat:
         return find_format(self.format_id)
+
+    def choose(self, preset_id: str, custom_color: str) -> None:
+        """Take a background preset; `custom_color` is the user's own colour (#rrggbb)."""
+        preset = find_preset(preset_id)
+        self.preset = preset.preset_id
+        self.background = preset.background
+        self.custom_color = custom_color
+        self.color = preset.color or custom_color
+
+    def summary(self) -> str:
+        """The output half of the folded settings' line: "PNG, transparent"."""
+        background = self.effective_background()
+        if background == BG_COLOR and self.preset in [BG_TRANSPARENT, PRESET_CUSTOM_COLOR]:
+            words = "colour " + self.color
+        elif background == BG_BLUR:
+            words = "blurred background"
+        else:
+            words = find_preset(self.preset).label.lower()
+        return self.output_format().short + ", " + words
 
     def effective_background(self) -> str:
         """A format without alpha gets the colour instead of transparency."""
@@ -149,6 +208,27 @@ def unique_names(names: List[str]) -> List[str]:
             candidate = stem + "-" + str(count) + ext
         seen[name] = count
         taken[candidate] = True
+        out.append(candidate)
+    return out
+
+
+def free_names(names: List[str], taken: List[str]) -> List[str]:
+    """The names in order, each one already in `taken` (or given earlier) numbered until it is
+    free: what saving into a folder that already holds some of them writes, overwriting none."""
+    used: Dict[str, bool] = {}
+    for name in taken:
+        used[name] = True
+    out = []
+    for name in names:
+        dot = name.rfind(".")
+        stem = name[:dot] if dot > 0 else name
+        ext = name[dot:] if dot > 0 else ""
+        count = 1
+        candidate = name
+        while candidate in used:
+            count += 1
+            candidate = stem + "-" + str(count) + ext
+        used[candidate] = True
         out.append(candidate)
     return out
 

@@ -38,6 +38,7 @@ NOTICE = "notice"
 LAYERS = "layers"  # a cutout's alpha and colours, for the brush
 EXPORT = "export"  # compose and encode one download
 ZIP = "zip"  # one zip of many files
+BACKDROP = "backdrop"  # the blurred-photo background, small, for the stage's preview
 # either worker -> page: the answer to one request
 REPLY = "reply"
 # page -> service worker: the user accepted the new version, so the waiting worker takes over.
@@ -130,6 +131,12 @@ def export_request(request_id: int, photo: Any, cutout: Any, alpha: Any, mime: s
         "kind": EXPORT, "request": request_id, "photo": photo, "cutout": cutout, "alpha": alpha,
         "mime": mime, "quality": quality, "background": background, "color": color, "image": image,
     }
+
+
+def backdrop_request(request_id: int, photo: Any, cutout: Any, alpha: Any) -> Message:
+    """The "Blurred photo" background of this cutout (with the edited alpha, or None), at the
+    blur's work size (core/backdrop)."""
+    return {"kind": BACKDROP, "request": request_id, "photo": photo, "cutout": cutout, "alpha": alpha}
 
 
 def zip_request(request_id: int, names: List[str], blobs: List[Any]) -> Message:

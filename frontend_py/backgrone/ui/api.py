@@ -50,6 +50,9 @@ def page_api(app: Any) -> Any:
         "longTasks": lambda: app.long_tasks.report(),
         "downloadAll": app.save_zip,
         "setBackgroundImage": lambda blob: app.output.set_image(blob),
+        # "Save all to a folder…" into this directory handle (the picker's, or for the tests
+        # the origin-private file system's): resolves to the names written.
+        "saveAllTo": lambda directory: app.folder.save_to(directory),
         # Fault injection for the tests: the job worker throws as if it had crashed.
         "crashWorker": lambda: app.worker.crash(),
         # The export worker crashes on the next request it gets.

@@ -17,6 +17,9 @@ from backgrone.ui.export_client import ExportClient
 from backgrone.ui.downloads import ZIP_NAME, Downloads, Result, error_text
 from backgrone.ui.output_panel import OutputPanel
 from backgrone.ui.viewer import Viewer
+from backgrone.ui.stage import Stage
+from backgrone.ui.settings_panel import SettingsPanel
+from backgrone.ui.folder_save import FolderSave
 from backgrone.core.output import OutputSettings
 from backgrone.ui import api, updates
 
@@ -56,6 +59,11 @@ class App:
         self.output = OutputPanel(doc, doc.querySelector("[data-output]"), self.settings, self.output_changed)
         self.viewer = Viewer(doc, self.window, doc.querySelector("[data-viewer]"), exporter,
                              lambda job_id: self.downloads.changed(), self.view.announce)
+        self.stage = Stage(doc.querySelector("[data-layout]"), self.viewer, self.stage_download)
+        self.panel = SettingsPanel(doc, self.window, doc.querySelector("[data-settings]"),
+                                   self.engines.current, self.output.summary)
+        self.folder = FolderSave(self.window, doc.querySelector("[data-save-folder]"), self.downloads,
+                                 lambda: [job.job_id for job in self.queue.jobs], self.view.announce)
         self.view.bind(self.act)
         self.summary = doc.querySelector("[data-queue-summary]")
         doc.querySelector("[data-download-all]").addEventListener("click", lambda event: self.save_zip())
@@ -74,17 +82,22 @@ class App:
     def take_files(self, files: List[Any]) -> None:
         engine_id = self.engines.current()
         refine = bool(self.refine_box.checked) if self.refine_box else protocol.REFINE_DEFAULT
-        for image in files:
-            self.add(image, image.js_name or "pasted-image", engine_id, refine)
+        for i in range(len(files)):
+            image = files[i]
+            # The first photo of what was just added goes on the stage.
+            self.add(image, image.js_name or "pasted-image", engine_id, refine, i == 0)
         if len(files) > 1:
             self.view.announce(str(len(files)) + " images added to the queue")
 
     def add(self, image: Any, file_name: str, engine_id: str,
-            refine: bool = protocol.REFINE_DEFAULT) -> jobs.Job:
+            refine: bool = protocol.REFINE_DEFAULT, show: bool = True) -> jobs.Job:
         job = self.queue.add(file_name, engine_id)
         self.images[job.job_id] = image
         self.refine_flags[job.job_id] = refine
-        self.view.add(job)
+        self.view.add(job, image)
+        self.stage.set_count(len(self.queue.jobs))
+        if show:
+            self.stage.offer(job, image, "Queued")
         self.pump()
         return job
 
@@ -94,7 +107,7 @@ class App:
         self.show_summary()
         if job is None:
             return
-        self.view.update(job, "")
+        self.stage.follow(job, self.view.update(job, ""))
         refine = self.refine_flags[job.job_id] if job.job_id in self.refine_flags else protocol.REFINE_DEFAULT
         self.worker.process(job.job_id, job.engine, self.images[job.job_id], refine)
 
@@ -129,7 +142,7 @@ class App:
             if job.stage == "download":
                 done_mb = str(round(message["done"] / 1048576))
                 detail = " " + done_mb + " / " + str(round(message["total"] / 1048576)) + " MB"
-            self.view.update(job, detail)
+            self.stage.follow(job, self.view.update(job, detail))
         elif kind == protocol.RESULT:
             job.move(jobs.DONE)
             job.progress = 1.0
@@ -139,6 +152,7 @@ class App:
                             message["width"], message["height"])
             link = self.view.item(job).querySelector("a[download]")
             self.downloads.add(result, link.href)
+            self.stage.done(job, result)
             self.settle(job.job_id, message, "")
             if self.models_changed:
                 # A model was just downloaded and saved: the picker shows it as cached now.
@@ -152,6 +166,7 @@ class App:
         job.message = text
         job.move(jobs.FAILED)
         self.view.failed(job, text)
+        self.stage.follow(job, "Failed: " + text)
         self.settle(job.job_id, None, text)
 
     def settle(self, job_id: int, message: Any, error: str) -> None:
@@ -185,11 +200,12 @@ class App:
             self.retry(job_id)
         elif action == "remove":
             self.remove(job_id)
-        elif action == "view":
+        elif action == "view" or action == "show":
+            job = self.queue.find(job_id)
             result = self.downloads.find(job_id)
-            if result is not None:
-                opener = event.target.closest("[data-job]").querySelector("[data-action=view]")
-                self.viewer.open(result, opener)
+            if job is not None and (result is not None or action == "show"):
+                opener = event.target.closest("[data-action]")
+                self.stage.choose(job, self.images[job_id], result, opener)
         elif action == "download":
             self.download(job_id, event)
         elif action == "retry-export":
@@ -206,6 +222,7 @@ class App:
             self.worker.restart("cancelled")
         if job is not None:
             self.view.cancelled(job)
+            self.stage.follow(job, "Cancelled")
         self.settle(job_id, None, messages.message_for(messages.CANCELLED, ""))
 
     def retry(self, job_id: int) -> None:
@@ -213,13 +230,14 @@ class App:
         if job is None or not self.queue.retry(job_id):
             return
         self.view.requeued(job)
+        self.stage.follow(job, "Queued")
         self.pump()
 
     def remove(self, job_id: int) -> None:
         self.cancel(job_id)
         if not self.queue.remove(job_id):
             return
-        if self.viewer.showing(job_id):
+        if self.viewer.shown_id() == job_id:
             self.viewer.close()
         self.downloads.forget(job_id)
         if job_id in self.images:
@@ -227,12 +245,20 @@ class App:
         if job_id in self.refine_flags:
             del self.refine_flags[job_id]
         self.view.forget(job_id)
+        self.stage.set_count(len(self.queue.jobs))
         self.show_summary()
 
     def clear_finished(self) -> None:
         for job_id in self.queue.finished_ids():
             self.remove(job_id)
         self.view.announce("Finished images cleared")
+
+    def stage_download(self, job_id: int) -> None:
+        """The stage's Download: the same as the job's own link (which waits for a download
+        still being remade)."""
+        item = self.view.item_by_id(job_id)
+        if item:
+            item.querySelector("a[data-action=download]").click()
 
     def download(self, job_id: int, event: Any) -> None:
         """A download still being remade is saved as soon as it is ready."""
@@ -248,6 +274,7 @@ class App:
         self.viewer.set_backdrop(self.settings, self.output.image_url)
         self.downloads.background_image = self.output.image
         self.downloads.changed()
+        self.panel.refresh()
 
     def show_summary(self) -> None:
         self.summary.textContent = self.queue.summary()

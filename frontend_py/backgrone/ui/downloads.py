@@ -202,6 +202,12 @@ class Downloads:
     async def zip_all(self, job_ids: List[int]) -> Any:
         """One zip of the current downloads of these jobs (those with a result), in this order,
         under unique names."""
+        files = await self.current_files(job_ids)
+        return await self.exporter.zip(files[0], files[1])
+
+    async def current_files(self, job_ids: List[int]) -> List[Any]:
+        """[names, blobs]: the current downloads of these jobs (those with a result), in this
+        order, under unique names (what the zip and the folder get)."""
         names: List[str] = []
         blobs: List[Any] = []
         for job_id in job_ids:
@@ -211,4 +217,4 @@ class Downloads:
             blob = await self.latest(job_id)
             names.append(self.name_for(result))
             blobs.append(blob)
-        return await self.exporter.zip(unique_names(names), blobs)
+        return [unique_names(names), blobs]

@@ -32,6 +32,10 @@ class ExportClient(WorkerChannel):
         return self.ask(lambda request_id: protocol.export_request(
             request_id, photo, cutout, alpha, mime, quality, background, settings.color, image))
 
+    def backdrop(self, photo: Any, cutout: Any, alpha: Any) -> Any:
+        """Promise of the blurred-photo background as a small PNG Blob (for the stage)."""
+        return self.ask(lambda request_id: protocol.backdrop_request(request_id, photo, cutout, alpha))
+
     def zip(self, names: List[str], blobs: List[Any]) -> Any:
         return self.ask(lambda request_id: protocol.zip_request(request_id, names, blobs))
 

@@ -1,12 +1,14 @@
-"""The Output form: background (transparent, colour, image), format (PNG, WebP, JPEG) and
-quality. It edits one OutputSettings and says when it changed."""
+"""The Output form: the background presets (core/output.PRESETS: transparent, fixed colours,
+the user's own colour or image, the blurred photo), format (PNG, WebP, JPEG) and quality. It
+edits one OutputSettings and says when it changed."""
 # __pragma__('skip')
 from typing import Any, Callable
 from backgrone.jsglobals import URL
 # __pragma__('noskip')
 import math
 
-from backgrone.core.output import BG_COLOR, BG_IMAGE, FORMATS, OutputSettings
+from backgrone.core.output import BG_BLUR, BG_COLOR, BG_IMAGE, BG_TRANSPARENT, FORMATS, PRESETS, \
+    PRESET_CUSTOM_COLOR, OutputSettings
 
 # __pragma__('skip')
 ChangeFn = Callable[[], None]  # a type alias: mypy only
@@ -29,6 +31,7 @@ class OutputPanel:
             option.selected = fmt.format_id == settings.format_id
             self.format_select.appendChild(option)
         self.color = root.querySelector("[data-bg-color]")
+        self.add_presets(root.querySelector("[data-presets]"), self.color.closest("[data-color-row]"))
         self.quality = root.querySelector("[data-quality]")
         self.quality_value = root.querySelector("[data-quality-value]")
         self.lossless = root.querySelector("[data-lossless]")
@@ -39,6 +42,29 @@ class OutputPanel:
         root.addEventListener("change", self.read)
         root.addEventListener("input", self.read)
         self.sync()
+
+    def add_presets(self, group: Any, before: Any) -> None:
+        """One radio per preset, each with a swatch of what it puts behind the subject."""
+        doc = self.document
+        for preset in PRESETS:
+            label = doc.createElement("label")
+            label.className = "preset"
+            radio = doc.createElement("input")
+            radio.js_type = "radio"
+            radio.js_name = "background"
+            radio.value = preset.preset_id
+            radio.checked = preset.preset_id == self.settings.preset
+            swatch = doc.createElement("span")
+            swatch.className = "swatch swatch-" + preset.background
+            if preset.background == BG_TRANSPARENT:
+                swatch.classList.add("checkerboard")
+            if preset.color:
+                swatch.style.backgroundColor = preset.color
+            swatch.setAttribute("aria-hidden", "true")
+            label.appendChild(radio)
+            label.appendChild(swatch)
+            label.appendChild(doc.createTextNode(" " + preset.label))
+            group.insertBefore(label, before)
 
     def picked_image(self, event: Any) -> None:
         files = self.image_input.files
@@ -63,16 +89,19 @@ class OutputPanel:
             return
         settings = self.settings
         chosen = self.root.querySelector("input[name=background]:checked")
-        background = chosen.value if chosen else "transparent"
-        if background == BG_IMAGE and not self.image:
+        preset = chosen.value if chosen else BG_TRANSPARENT
+        if preset == BG_IMAGE and not self.image:
             # Nothing picked yet: ask for the image first, keep the old choice meanwhile.
-            selector = "input[name=background][value=" + settings.background + "]"
+            selector = "input[name=background][value=" + settings.preset + "]"
             self.root.querySelector(selector).checked = True
             self.image_input.click()
             return
         before = settings.key()
-        settings.background = background
-        settings.color = self.color.value or "#ffffff"
+        if event and event.target == self.color and event.js_type == "input":
+            # Picking a colour picks "Your colour".
+            preset = PRESET_CUSTOM_COLOR
+            self.root.querySelector("input[name=background][value=" + preset + "]").checked = True
+        settings.choose(preset, self.color.value or "#ffffff")
         settings.format_id = self.format_select.value
         settings.quality = int(self.quality.value) / 100
         settings.lossless = bool(self.lossless.checked)
@@ -86,8 +115,18 @@ class OutputPanel:
         fmt = settings.output_format()
         self.root.dataset.chosenFormat = fmt.format_id
         self.root.dataset.chosenBackground = settings.effective_background()
+        self.root.dataset.chosenPreset = settings.preset
         self.lossless.closest("[data-lossless-row]").hidden = fmt.format_id != "webp"
         lossy = fmt.lossy and not (fmt.format_id == "webp" and settings.lossless)
         self.quality.closest("[data-quality-row]").hidden = not lossy
         self.quality_value.textContent = str(math.floor(settings.quality * 100 + 0.5))
-        self.color.closest("[data-color-row]").hidden = settings.effective_background() != BG_COLOR
+        # The colour well stays: choosing a colour there is a way to pick "Your colour".
+        custom = settings.preset == PRESET_CUSTOM_COLOR or \
+            settings.effective_background() == BG_COLOR and settings.preset == BG_TRANSPARENT
+        self.color.closest("[data-color-row]").dataset.active = "true" if custom else "false"
+
+    def summary(self) -> str:
+        return self.settings.summary()
+
+    def blurred(self) -> bool:
+        return self.settings.effective_background() == BG_BLUR

@@ -1,5 +1,6 @@
-"""The queue as the user sees it: one list item per job with its state, progress, result and
-the buttons that act on it (view, download, cancel, retry, remove); progress is announced."""
+"""The queue as the user sees it: one card per job with its thumbnail (the original, then the
+cutout; choosing it puts the job on the stage), state, progress, and the buttons that act on it
+(view, download, cancel, retry, remove); progress is announced."""
 # __pragma__('skip')
 from typing import Any, Callable, Dict
 from backgrone.jsglobals import URL
@@ -87,9 +88,20 @@ class QueueView:
         node.setAttribute("aria-label", label)
         return node
 
-    def add(self, job: Job) -> None:
+    def add(self, job: Job, photo: Any) -> None:
         node = self.element("li", "job", "")
         node.dataset.job = str(job.job_id)
+        thumb = self.element("button", "job-thumb", "")
+        thumb.type = "button"
+        thumb.dataset.action = "show"
+        thumb.setAttribute("aria-label", "Show " + job.file_name + " on the stage")
+        preview = self.element("img", "job-preview", "")
+        # A 12 MP photo must not be decoded on the page's thread.
+        preview.decoding = "async"
+        preview.alt = ""
+        preview.src = URL.createObjectURL(photo)
+        thumb.appendChild(preview)
+        node.appendChild(thumb)
         head = self.element("div", "job-head", "")
         head.appendChild(self.element("span", "job-name", job.file_name))
         head.appendChild(self.element("span", "job-status", "Queued"))
@@ -122,10 +134,11 @@ class QueueView:
             control = controls[i]
             control.hidden = control.dataset.action not in wanted
 
-    def update(self, job: Job, detail: str) -> None:
+    def update(self, job: Job, detail: str) -> str:
+        """Show the job's stage and progress; returns the status line shown."""
         node = self.item(job)
         if not node:
-            return
+            return ""
         self.show(job, node)
         label = STAGE_LABELS[job.stage] if job.stage in STAGE_LABELS else "Starting"
         node.querySelector(".job-status").textContent = label + detail
@@ -137,6 +150,7 @@ class QueueView:
         if job.job_id not in self.spoken or self.spoken[job.job_id] != step:
             self.spoken[job.job_id] = step
             self.announce(job.file_name + ": " + label + detail)
+        return label + detail
 
     def done(self, job: Job, png: Any, width: int, height: int, millis: float) -> None:
         node = self.item(job)
@@ -148,17 +162,13 @@ class QueueView:
             "Done: " + str(width) + "\u00d7" + str(height) + " in " + seconds(millis) + " s"
         )
         node.querySelector(".job-progress").value = 1
-        thumb = self.element("button", "job-thumb checkerboard", "")
-        thumb.type = "button"
+        thumb = node.querySelector(".job-thumb")
+        thumb.classList.add("checkerboard")
         thumb.dataset.action = "view"
         thumb.setAttribute("aria-label", "View and touch up " + job.file_name)
-        preview = self.element("img", "job-preview", "")
-        # A 12 MP cutout must not be decoded on the page's thread.
-        preview.decoding = "async"
+        preview = thumb.querySelector("img")
+        URL.revokeObjectURL(preview.src)
         preview.src = url
-        preview.alt = ""
-        thumb.appendChild(preview)
-        node.insertBefore(thumb, node.querySelector(".job-actions"))
         self.set_link(job.job_id, url, output_name(job.file_name), True)
         self.announce(job.file_name + " done")
 

@@ -1,12 +1,14 @@
-"""The result view: the cutout over a checkerboard (or the chosen background), a before/after
-compare slider (pointer, touch, keys), fit-to-screen and 100 % zoom, and the touch-up brush."""
+"""The stage's view: a photo still being worked on (the original), or the cutout over a
+checkerboard (or the chosen background, the blurred photo made by the export worker), a
+before/after compare slider (pointer, touch, keys), fit-to-screen and 100 % zoom, and the
+touch-up brush. What is on the stage is decided by ui/stage.py."""
 # __pragma__('skip')
 from typing import Any, Callable
 from backgrone.jsglobals import Promise, URL, console
 # __pragma__('noskip')
 import math
 
-from backgrone.core.output import BG_COLOR, BG_IMAGE, OutputSettings
+from backgrone.core.output import BG_BLUR, BG_COLOR, BG_IMAGE, OutputSettings
 from backgrone.ui.downloads import Result
 from backgrone.ui.export_client import ExportClient
 from backgrone.ui.touchup import TouchUp
@@ -37,6 +39,15 @@ class Viewer:
         self.split = 50.0
         self.before_url = ""
         self.return_focus: Any = None
+        # The job shown while it is still being worked on (0: none), and its photo's size.
+        self.pending_id = 0
+        self.natural = [0, 0]
+        # The blurred-photo backdrop's object URL, and whether it is wanted.
+        self.blur_url = ""
+        self.blur_wanted = False
+        self.exporter = exporter
+        # Called when the stage is put away (Close, Esc).
+        self.on_close: Any = None
         self.title = root.querySelector("[data-viewer-title]")
         self.stage = root.querySelector("[data-stage]")
         self.compare = root.querySelector("[data-compare]")
@@ -58,38 +69,78 @@ class Viewer:
         self.divider.addEventListener("pointerdown", self.divider_down)
         self.divider.addEventListener("pointermove", self.divider_move)
         self.divider.addEventListener("keydown", self.divider_key)
+        self.before.addEventListener("load", self.photo_loaded)
         root.addEventListener("keydown", self.shortcut)
         window.addEventListener("resize", lambda event: self.layout())
 
     def edited(self) -> None:
         if self.result:
             self.on_edit(self.result.job_id)
+            self.refresh_blur()
 
     # --- open and close -------------------------------------------------------------------------
 
-    def open(self, result: Result, opener: Any) -> None:
+    def open(self, result: Result, opener: Any, focus: bool = True) -> None:
+        """Show the result; `focus`: the user asked for it (focus and scroll to it), else it
+        came on the stage by itself and must not take the keyboard focus."""
         if self.result and self.result.job_id == result.job_id and not self.root.hidden:
-            self.title.focus()
+            if focus:
+                self.return_focus = opener
+                self.title.focus()
             return
         self.release()
         self.result = result
         self.return_focus = opener
-        self.root.hidden = False
-        self.root.dataset.showing = str(result.job_id)
-        self.title.textContent = result.file_name
-        self.before_url = URL.createObjectURL(result.photo)
-        self.before.src = self.before_url
-        self.before.alt = "Original " + result.file_name
+        self.show_photo(result.job_id, result.file_name, result.photo, "result")
+        self.natural = [result.width, result.height]
         self.set_brush(False)
         self.set_split(50.0)
         self.set_zoom(FIT)
-        self.root.scrollIntoView()
-        self.title.focus()
-        self.announce("Showing " + result.file_name)
+        self.refresh_blur()
+        if focus:
+            self.root.scrollIntoView()
+            self.title.focus()
+            self.announce("Showing " + result.file_name)
         Promise.resolve(self.touchup.show(result)).catch(log_failure)
+
+    def pending(self, job_id: int, file_name: str, photo: Any) -> None:
+        """Show a photo that is still queued or being worked on: the original, whole."""
+        if self.pending_id == job_id and not self.root.hidden:
+            return
+        self.release()
+        self.result = None
+        self.return_focus = None
+        self.show_photo(job_id, file_name, photo, "pending")
+        self.pending_id = job_id
+        self.set_brush(False)
+        self.set_split(100.0)
+        self.set_zoom(FIT)
+
+    def show_photo(self, job_id: int, file_name: str, photo: Any, mode: str) -> None:
+        self.root.hidden = False
+        self.root.dataset.showing = str(job_id)
+        self.root.dataset.mode = mode
+        self.title.textContent = file_name
+        self.natural = [0, 0]
+        self.before_url = URL.createObjectURL(photo)
+        self.before.src = self.before_url
+        self.before.alt = "Original " + file_name
+
+    def photo_loaded(self, event: Any) -> None:
+        if self.result is None and self.before.naturalWidth:
+            self.natural = [self.before.naturalWidth, self.before.naturalHeight]
+            self.layout()
+
+    def shown_id(self) -> int:
+        """The job on the stage (a result or a photo still in the works), 0 for none."""
+        if self.root.hidden:
+            return 0
+        return self.result.job_id if self.result else self.pending_id
 
     def release(self) -> None:
         self.touchup.close()
+        self.pending_id = 0
+        self.drop_blur()
         if self.before_url:
             URL.revokeObjectURL(self.before_url)
             self.before_url = ""
@@ -100,11 +151,10 @@ class Viewer:
         self.release()
         self.result = None
         self.root.hidden = True
+        if self.on_close:
+            self.on_close()
         if self.return_focus and self.return_focus.isConnected:
             self.return_focus.focus()
-
-    def showing(self, job_id: int) -> bool:
-        return bool(self.result and self.result.job_id == job_id and not self.root.hidden)
 
     # --- backdrop -------------------------------------------------------------------------------
 
@@ -112,9 +162,40 @@ class Viewer:
         """Preview the download's background behind the cutout."""
         background = settings.effective_background()
         style = self.backdrop.style
-        self.backdrop.classList.toggle("checkerboard", background != BG_COLOR and background != BG_IMAGE)
+        self.backdrop.classList.toggle("checkerboard", background != BG_COLOR and background != BG_IMAGE
+                                       and background != BG_BLUR)
+        self.backdrop.dataset.background = background
         style.backgroundColor = settings.color if background == BG_COLOR else ""
         style.backgroundImage = "url(" + image_url + ")" if background == BG_IMAGE and image_url else ""
+        self.blur_wanted = background == BG_BLUR
+        self.refresh_blur()
+
+    def refresh_blur(self) -> None:
+        """The blurred-photo backdrop of the shown result, asked of the export worker (small,
+        so it comes at once); it also follows the brush's edits."""
+        result = self.result
+        if not self.blur_wanted or not result:
+            self.drop_blur()
+            return
+        alpha = result.edits.alpha if result.edits is not None and result.edits.version else None
+
+        def made(blob: Any) -> None:
+            if self.result != result or not self.blur_wanted:
+                return
+            self.drop_blur()
+            self.blur_url = URL.createObjectURL(blob)
+            self.backdrop.style.backgroundImage = "url(" + self.blur_url + ")"
+            self.backdrop.dataset.blurReady = "true"
+
+        Promise.resolve(self.exporter.backdrop(result.photo, result.png, alpha)).then(made).catch(log_failure)
+
+    def drop_blur(self) -> None:
+        if self.blur_url:
+            URL.revokeObjectURL(self.blur_url)
+            self.blur_url = ""
+            if self.blur_wanted:
+                self.backdrop.style.backgroundImage = ""
+        self.backdrop.dataset.blurReady = "false"
 
     # --- zoom -----------------------------------------------------------------------------------
 
@@ -130,14 +211,15 @@ class Viewer:
         self.layout()
 
     def layout(self) -> None:
-        if not self.result or self.root.hidden:
+        width = self.natural[0]
+        height = self.natural[1]
+        if self.root.hidden or not width or not height:
             return
-        width = self.result.width
-        height = self.result.height
         scale = 1.0
         if self.zoom == FIT:
+            # The whole picture in the first screen with the bars above it, a phone's too.
             room_w = max(100, self.stage.clientWidth - 2)
-            room_h = max(100, self.window.innerHeight * 0.7)
+            room_h = max(160, self.window.innerHeight * 0.6)
             scale = min(1.0, room_w / width, room_h / height)
         self.compare.style.width = str(math.floor(width * scale)) + "px"
         self.compare.style.height = str(math.floor(height * scale)) + "px"

@@ -7,12 +7,12 @@ worker stays free for inference while this one works.
 # __pragma__('skip')
 from typing import Any, Dict
 from backgrone.jsglobals import (
-    Blob, OffscreenCanvas, Promise, Uint8Array, Uint8ClampedArray, console, createImageBitmap, __new__,
-    __pragma__,
+    Blob, Float64Array, OffscreenCanvas, Promise, Uint8Array, Uint8ClampedArray, console,
+    createImageBitmap, __new__, __pragma__,
 )
 # __pragma__('noskip')
 
-from backgrone.core import brush, messages, output, protocol
+from backgrone.core import backdrop, brush, messages, output, protocol
 from backgrone.core.messages import AnyError, AppError
 from backgrone.web import context_2d
 from backgrone.worker.replies import Replier
@@ -24,6 +24,14 @@ def drawn(image: Any, width: int, height: int) -> Any:
     context = context_2d(__new__(OffscreenCanvas(width, height)))
     context.drawImage(image, 0, 0)
     image.close()
+    return context
+
+
+def scaled(image: Any, width: int, height: int) -> Any:
+    """The 2d context of a new width x height canvas with `image` drawn to fill it."""
+    context = context_2d(__new__(OffscreenCanvas(width, height)))
+    context.imageSmoothingQuality = "high"
+    context.drawImage(image, 0, 0, width, height)
     return context
 
 
@@ -64,6 +72,8 @@ class Exporter:
                 lambda value: [value["alpha"].buffer, value["colour"]])
         elif kind == protocol.EXPORT:
             await self.replies.answer(message, lambda: self.export(message))
+        elif kind == protocol.BACKDROP:
+            await self.replies.answer(message, lambda: self.backdrop(message))
         elif kind == protocol.ZIP:
             await self.replies.answer(message, lambda: self.zip(message["names"], message["blobs"]))
         else:
@@ -110,6 +120,34 @@ class Exporter:
             lambda rgba, original, count: brush.edited_layer(rgba, original, edited, count))
         return context.canvas
 
+    async def blurred(self, photo: Any, subject: Any) -> Any:
+        """The blurred-photo background (core/backdrop) of `subject` (the cutout layer, kept
+        open) on a canvas at the blur's work size."""
+        size = backdrop.work_size(subject.width, subject.height)
+        width = size[0]
+        height = size[1]
+        image = await bitmap(photo, True)
+        scenery = scaled(image, width, height)
+        image.close()
+        colours = scenery.getImageData(0, 0, width, height)
+        shape = scaled(subject, width, height).getImageData(0, 0, width, height)
+        planes = [__new__(Float64Array(width * height)) for _ in range(5)]
+        blurred = scenery.createImageData(width, height)
+        backdrop.blurred_background(colours.data, shape.data, width, height,
+                                    backdrop.blur_radius(width, height), planes, blurred.data)
+        scenery.putImageData(blurred, 0, 0)
+        return scenery.canvas
+
+    async def backdrop(self, message: Any) -> Any:
+        subject = await self.layer(message)
+        canvas = await self.blurred(message["photo"], subject)
+        if subject.close:
+            subject.close()
+        __pragma__("jsiter")
+        options: Any = {"type": "image/png"}
+        __pragma__("nojsiter")
+        return await canvas.convertToBlob(options)
+
     async def export(self, message: Any) -> Any:
         subject = await self.layer(message)
         width = subject.width
@@ -128,6 +166,10 @@ class Exporter:
             crop = output.cover_rect(scenery.width, scenery.height, width, height)
             context.drawImage(scenery, crop[0], crop[1], crop[2], crop[3], 0, 0, width, height)
             scenery.close()
+        elif background == output.BG_BLUR:
+            blurred = await self.blurred(message["photo"], subject)
+            context.imageSmoothingQuality = "high"
+            context.drawImage(blurred, 0, 0, width, height)
         context.drawImage(subject, 0, 0)
         if subject.close:
             subject.close()
