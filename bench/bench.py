@@ -37,6 +37,7 @@ for folder in (ROOT / "frontend_py", ROOT / "tests", ROOT / "bench"):
         sys.path.insert(0, str(folder))
 
 import benchsite  # noqa: E402
+from benchsite import PUT_PHOTO  # noqa: E402
 import machine  # noqa: E402
 from report import INT8, STAGES, chart, summarise, table  # noqa: E402
 from backgrone.core.engines import find_engine  # noqa: E402
@@ -52,13 +53,6 @@ PEER_MODEL = {"precision": "isnet_fp16", "lightweight": "isnet_quint8"}
 
 # ---------------------------------------------------------------- ours, in Chromium
 
-PUT_PHOTO = """
-const [name, base64] = args;
-const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
-window.__bench = window.__bench || {};
-window.__bench[name] = new File([bytes], name, {type: 'image/jpeg'});
-return true;
-"""
 
 OUR_JOB = """
 const [name, engine, refine] = args;

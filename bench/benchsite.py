@@ -37,6 +37,17 @@ PEER_MODELS = {"precision": ("/models/isnet_fp16", "/models/medium"),
                "lightweight": ("/models/isnet_quint8", "/models/small")}
 
 
+# A photo handed to a page as a File in window.__bench[name] (args: name, base64 bytes), so
+# that jobs can refer to it by name without WebDriver carrying megabytes each time.
+PUT_PHOTO = """
+const [name, base64] = args;
+const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+window.__bench = window.__bench || {};
+window.__bench[name] = new File([bytes], name, {type: 'image/jpeg'});
+return true;
+"""
+
+
 def make_photos() -> dict[str, Path]:
     """photo-512.jpg (the astronaut) and photo-12mp.jpg (the coffee cup cropped to 4:3,
     upscaled to 4000x3000 with mild sensor-like noise, so that it does not compress like a

@@ -25,7 +25,7 @@ def busy_seconds() -> float:
     return (user + nice + system + irq + softirq + steal) / TICK
 
 
-def _processes() -> dict[int, tuple[int, float]]:
+def processes() -> dict[int, tuple[int, float]]:
     """pid -> (parent pid, CPU seconds of the process and its reaped children)."""
     table = {}
     for entry in os.listdir("/proc"):
@@ -45,7 +45,7 @@ def _processes() -> dict[int, tuple[int, float]]:
 
 
 def our_seconds(roots: list[int]) -> float:
-    table = _processes()
+    table = processes()
     children: dict[int, list[int]] = {}
     for pid, (ppid, _) in table.items():
         children.setdefault(ppid, []).append(pid)

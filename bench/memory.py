@@ -35,6 +35,8 @@ for folder in (ROOT / "tests", ROOT / "bench"):
         sys.path.insert(0, str(folder))
 
 import benchsite  # noqa: E402
+import machine  # noqa: E402
+from benchsite import PUT_PHOTO  # noqa: E402
 from support.browser import run_async, start_chromium  # noqa: E402
 from support.server import Server  # noqa: E402
 
@@ -43,13 +45,6 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 SHAPES = {12: (4000, 3000), 24: (6000, 4000), 48: (8000, 6000)}
 MB = 1024 * 1024
 
-PUT_PHOTO = """
-const [name, base64] = args;
-const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
-window.__bench = window.__bench || {};
-window.__bench[name] = new File([bytes], name, {type: 'image/jpeg'});
-return true;
-"""
 
 JOB = """
 const [name, engine] = args;
@@ -88,16 +83,8 @@ def photo(megapixels: int) -> Path:
 def tree_rss(root: int) -> int:
     """Bytes resident in `root`'s descendants (Chromium's browser, renderers, GPU, utilities)."""
     children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                text = stat.read()
-        except OSError:
-            continue
-        parent = int(text[text.rfind(")") + 2:].split()[1])
-        children.setdefault(parent, []).append(int(entry))
+    for pid, (parent, _) in machine.processes().items():
+        children.setdefault(parent, []).append(pid)
     total = 0
     stack = list(children.get(root, []))
     while stack:

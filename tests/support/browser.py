@@ -103,6 +103,18 @@ class NetLog:
                 if r.get("initiator") == origin or r.get("network_isolation_key", "").startswith(site)]
 
 
+# Each queue card as the tests read it: its state, its name, its download and its alert.
+JOB_CARDS = """
+return Array.from(document.querySelectorAll('[data-job]')).map(job => ({
+  state: job.dataset.state,
+  name: job.querySelector('.job-name').textContent,
+  href: job.querySelector('a[download]')?.href || '',
+  download: job.querySelector('a[download]')?.getAttribute('download') || '',
+  alert: job.querySelector('[role=alert]')?.textContent || '',
+}));
+"""
+
+
 def wait_for_jobs(driver: webdriver.Chrome, count: int, timeout: float = 240) -> list[dict[str, str]]:
     """Wait until `count` jobs have settled (done or failed); returns each job's state and texts."""
     from selenium.webdriver.support.ui import WebDriverWait
@@ -110,14 +122,8 @@ def wait_for_jobs(driver: webdriver.Chrome, count: int, timeout: float = 240) ->
     settled = "[data-job][data-state=done], [data-job][data-state=failed]"
     WebDriverWait(driver, timeout).until(
         lambda d: len(d.find_elements("css selector", settled)) >= count)
-    return driver.execute_script("""
-        return Array.from(document.querySelectorAll('[data-job]')).map(job => ({
-            state: job.dataset.state,
-            name: job.querySelector('.job-name').textContent,
-            href: job.querySelector('a[download]')?.href || '',
-            download: job.querySelector('a[download]')?.getAttribute('download') || '',
-            alert: job.querySelector('[role=alert]')?.textContent || '',
-        }));""")
+    cards: list[dict[str, str]] = driver.execute_script(JOB_CARDS)
+    return cards
 
 
 REMOVE_BACKGROUND = """

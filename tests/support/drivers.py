@@ -17,7 +17,7 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
 
-from support.browser import BLOB_TO_BASE64, REMOVE_BACKGROUND
+from support.browser import BLOB_TO_BASE64, JOB_CARDS, REMOVE_BACKGROUND
 from support.server import free_port, wait_listening
 
 FIREFOX = "/usr/bin/firefox-esr"
@@ -320,14 +320,7 @@ if (!settled()) {
     observer.observe(document.body, {subtree: true, childList: true, attributes: true});
   });
 }
-return Array.from(document.querySelectorAll('[data-job]')).map(job => ({
-  state: job.dataset.state,
-  name: job.querySelector('.job-name').textContent,
-  href: job.querySelector('a[download]')?.href || '',
-  download: job.querySelector('a[download]')?.getAttribute('download') || '',
-  alert: job.querySelector('[role=alert]')?.textContent || '',
-}));
-"""
+""" + JOB_CARDS
 
 
 def wait_for_jobs(page: Page, count: int) -> list[dict[str, str]]:
