@@ -50,4 +50,4 @@ bench: build browser
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 clean:
-	rm -rf build/.cache public/assets public/models public/ort .mypy_cache .pytest_cache .ruff_cache
+	rm -rf build/.cache public/assets public/models public/ort public/ort-gpu .mypy_cache .pytest_cache .ruff_cache

@@ -22,6 +22,10 @@ ENGINES = "engines"
 CLEAR_CACHE = "clear_cache"
 IMPORT_MODEL = "import_model"
 PRELOAD = "preload"
+GPU_RETRY = "gpu_retry"  # forget this adapter's remembered GPU failure
+# Fault injection for the tests, through the real failure paths: "lose" destroys the GPU
+# device ORT uses; "mismatch" skews the GPU's input in the next self-test.
+GPU_FAULT = "gpu_fault"
 # page -> either worker: fault injection for tests. The job worker throws an uncaught error at
 # once; the export worker on the next request it gets. The page's recovery path runs for real.
 CRASH = "crash"
@@ -31,6 +35,7 @@ RESULT = "result"
 ERROR = "error"
 STATUS = "status"
 NOTICE = "notice"
+DEVICE = "device"  # what runs the jobs now (core/devices), after every change
 # page -> export worker requests
 LAYERS = "layers"  # a cutout's alpha and colours, for the brush
 EXPORT = "export"  # compose and encode one download
@@ -58,9 +63,11 @@ def role(worker_name: str) -> str:
     return JOB_WORKER
 
 
-def process(job: int, engine: str, image: Any, refine: bool = True) -> Message:
-    """Cut out `image` with `engine`; `refine`: edge refinement against the photo (core/refine)."""
-    return {"kind": PROCESS, "job": job, "engine": engine, "image": image, "refine": refine}
+def process(job: int, engine: str, image: Any, refine: bool = True, device: str = "auto") -> Message:
+    """Cut out `image` with `engine`; `refine`: edge refinement against the photo (core/refine);
+    `device`: the user's setting (core/devices DEVICE_*)."""
+    return {"kind": PROCESS, "job": job, "engine": engine, "image": image, "refine": refine,
+            "device": device}
 
 
 def progress(job: int, stage: str, done: float, total: float) -> Message:
@@ -83,6 +90,18 @@ def status(threads: int, isolated: bool) -> Message:
     return {"kind": STATUS, "threads": threads, "isolated": isolated}
 
 
+def device(backend: str, vendor: str, architecture: str, fallback: bool, f16: bool,
+           threads: int, failure: str, placement: Dict[str, int]) -> Message:
+    """The backend (core/devices BACKEND_*) that runs jobs now; the adapter ("" when none);
+    `failure`: the GPU failure remembered for this adapter ("" for none); `placement`: nodes per
+    execution provider of the GPU session ({} when there is none)."""
+    return {
+        "kind": DEVICE, "backend": backend, "vendor": vendor, "architecture": architecture,
+        "fallback": fallback, "f16": f16, "threads": threads, "failure": failure,
+        "placement": placement,
+    }
+
+
 def notice(code: str, detail: str) -> Message:
     """Something the user should know that is not any one job's failure (e.g. storage full)."""
     return {"kind": NOTICE, "code": code, "detail": detail}
@@ -97,8 +116,8 @@ def skip_waiting() -> Message:
 
 
 def engine_request(kind: str, request_id: int, engine: str, payload: Any) -> Message:
-    """A job worker request (ENGINES, CLEAR_CACHE, IMPORT_MODEL, PRELOAD): engine and payload
-    per kind."""
+    """A job worker request (ENGINES, CLEAR_CACHE, IMPORT_MODEL, PRELOAD, GPU_RETRY, GPU_FAULT):
+    engine and payload per kind."""
     return {"kind": kind, "request": request_id, "engine": engine, "payload": payload}
 
 

@@ -9,6 +9,7 @@ from backgrone.core import jobs, messages, protocol
 from backgrone.core.messages import AnyError
 from backgrone.ui.job_client import JobClient
 from backgrone.ui.engine_picker import EnginePicker
+from backgrone.ui.device_picker import DevicePicker
 from backgrone.ui.queue_view import QueueView
 from backgrone.ui.inputs import Inputs
 from backgrone.ui.longtasks import LongTasks
@@ -35,6 +36,10 @@ class App:
         # Per job: refine the edges (the checkbox's state when it was added, or the API option).
         self.refine_flags: Dict[int, bool] = {}
         self.refine_box = doc.querySelector("[data-refine]")
+        # Per job: the device setting (core/devices) when it was added.
+        self.device_flags: Dict[int, str] = {}
+        # The user asked to try the GPU again: a fresh job worker once no job runs.
+        self.restart_when_idle = False
         # Promise callbacks of jobs started through the API: [resolve, reject].
         self.waiters: Dict[int, List[Any]] = {}
         self.status: Any = None
@@ -44,6 +49,8 @@ class App:
         self.ready = __new__(Promise(lambda resolve, reject: self.ready_callbacks.append(resolve)))
         self.worker = JobClient(host.workerUrl, self.on_worker_message, self.on_worker_crash)
         self.engines = EnginePicker(doc, doc.querySelector("[data-engine-picker]"), self.worker, self.preload)
+        self.devices = DevicePicker(self.window, doc.querySelector("[data-device-picker]"), self.worker,
+                                    self.restart_worker)
         self.long_tasks = LongTasks()
         self.settings = OutputSettings()
         exporter = ExportClient(host.workerUrl)
@@ -71,14 +78,16 @@ class App:
         engine_id = self.engines.current()
         refine = bool(self.refine_box.checked) if self.refine_box else True
         for image in files:
-            self.add(image, image.js_name or "pasted-image", engine_id, refine)
+            self.add(image, image.js_name or "pasted-image", engine_id, refine, self.devices.current())
         if len(files) > 1:
             self.view.announce(str(len(files)) + " images added to the queue")
 
-    def add(self, image: Any, file_name: str, engine_id: str, refine: bool = True) -> jobs.Job:
+    def add(self, image: Any, file_name: str, engine_id: str, refine: bool = True,
+            device: str = "auto") -> jobs.Job:
         job = self.queue.add(file_name, engine_id)
         self.images[job.job_id] = image
         self.refine_flags[job.job_id] = refine
+        self.device_flags[job.job_id] = device
         self.view.add(job)
         self.pump()
         return job
@@ -88,10 +97,19 @@ class App:
         self.long_tasks.set_busy(job is not None)
         self.show_summary()
         if job is None:
+            if self.restart_when_idle:
+                self.restart_when_idle = False
+                self.worker.restart("the GPU is tried again")
             return
         self.view.update(job, "")
         refine = job.job_id not in self.refine_flags or self.refine_flags[job.job_id]
-        self.worker.process(job.job_id, job.engine, self.images[job.job_id], refine)
+        device = self.device_flags[job.job_id] if job.job_id in self.device_flags else "auto"
+        self.worker.process(job.job_id, job.engine, self.images[job.job_id], refine, device)
+
+    def restart_worker(self) -> None:
+        self.restart_when_idle = True
+        if self.queue.running() is None:
+            self.pump()
 
     def on_worker_message(self, message: protocol.Message) -> None:
         kind = message["kind"]
@@ -101,6 +119,9 @@ class App:
                 resolve(True)
             self.ready_callbacks = []
             detach(self.start_engines())
+            return
+        if kind == protocol.DEVICE:
+            self.devices.show(message)
             return
         if kind == protocol.NOTICE:
             text = messages.message_for(message["code"], message["detail"])
@@ -217,6 +238,8 @@ class App:
             del self.images[job_id]
         if job_id in self.refine_flags:
             del self.refine_flags[job_id]
+        if job_id in self.device_flags:
+            del self.device_flags[job_id]
         self.view.forget(job_id)
         self.show_summary()
 

@@ -11,6 +11,8 @@ from backgrone.worker.models import SOURCE_USER, ModelStore
 from backgrone.web import sha256_hex
 from backgrone.worker.replies import Replier
 from backgrone.worker.pipeline import Pipeline
+from backgrone.worker.gpu import Gpu
+from backgrone.worker.routing import RoutedSessions
 from backgrone.worker.session import Sessions, configure
 
 
@@ -19,13 +21,16 @@ class WorkerLoop:
         self.scope = host.scope
         threads = configure(host.ort, host.base + "ort/")
         self.store = ModelStore(host.base, host.idb, host.manifest)
-        self.sessions = Sessions(host.ort)
+        self.gpu = Gpu(host, host.ort)
+        self.sessions = RoutedSessions(Sessions(host.ort), self.gpu, self.store, self.post, threads)
         self.pipeline = Pipeline(self.store, self.sessions)
         # Jobs and cache changes chain on this promise so that they run strictly in order.
         self.tail = Promise.resolve()
         self.told_cache_failure = False
         self.replies = Replier(self.scope, messages.INTERNAL, "request")
         self.post(protocol.status(threads, bool(crossOriginIsolated)))
+        # The adapter is probed at once (no download): status() says what would run.
+        self.then(self.sessions.start)
 
     def post(self, message: protocol.Message) -> None:
         self.scope.postMessage(message)
@@ -40,7 +45,8 @@ class WorkerLoop:
             job = message["job"]
             # Refined unless the page says false (the default when the field is missing).
             refine = message["refine"] is not False
-            self.then(lambda: self.process(job, message["engine"], message["image"], refine))
+            device = message["device"]
+            self.then(lambda: self.process(job, message["engine"], message["image"], refine, device))
         elif kind == protocol.ENGINES:
             # Read-only, so it need not wait behind a running job.
             Promise.resolve(self.replies.answer(message, self.store.describe))
@@ -50,6 +56,10 @@ class WorkerLoop:
             self.then(lambda: self.replies.answer(message, lambda: self.import_model(message)))
         elif kind == protocol.PRELOAD:
             self.then(lambda: self.replies.answer(message, lambda: self.preload(message["engine"])))
+        elif kind == protocol.GPU_RETRY:
+            self.then(lambda: self.replies.answer(message, self.gpu.forget))
+        elif kind == protocol.GPU_FAULT:
+            self.then(lambda: self.replies.answer(message, lambda: self.gpu.inject(message["payload"])))
         elif kind == protocol.CRASH:
             raise AppError(messages.WORKER_CRASHED, "crash requested by the page")
 
@@ -84,7 +94,7 @@ class WorkerLoop:
             self.told_cache_failure = True
             self.post(protocol.notice(messages.STORAGE_FULL, self.store.cache_failure))
 
-    async def process(self, job: int, engine_id: str, image: Any, refine: bool) -> None:
+    async def process(self, job: int, engine_id: str, image: Any, refine: bool, device: str) -> None:
         def report(stage: str, done: float, total: float) -> None:
             self.post(protocol.progress(job, stage, done, total))
 
@@ -94,6 +104,7 @@ class WorkerLoop:
             self.post(protocol.error(job, messages.UNKNOWN_ENGINE, str(exc)))
             return
         try:
+            await self.sessions.prepare(engine, device)
             fields = await self.pipeline.run(engine, image, report, refine)
         except AnyError as exc:
             code = messages.code_of(exc, messages.INTERNAL)

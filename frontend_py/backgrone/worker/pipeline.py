@@ -17,7 +17,7 @@ from backgrone.core.refine import PLANES, RefinePlan, refine as refine_edges
 from backgrone.core.tensor import rgba_to_nchw
 from backgrone.core.messages import AnyError, AppError
 from backgrone.worker.models import ModelStore
-from backgrone.worker.session import Sessions
+from backgrone.worker.routing import RoutedSessions
 from backgrone.web import context_2d
 
 # __pragma__('skip')
@@ -75,7 +75,7 @@ def size_detail(width: int, height: int) -> str:
 class Pipeline:
     """Runs jobs one after another; buffers of the model's input size are reused across jobs."""
 
-    def __init__(self, store: ModelStore, sessions: Sessions) -> None:
+    def __init__(self, store: ModelStore, sessions: RoutedSessions) -> None:
         self.store = store
         self.sessions = sessions
         self._pixels: Any = None
@@ -95,8 +95,10 @@ class Pipeline:
         """
         if self.sessions.current(engine):
             return True
+        # On the GPU an engine may load another engine's file (core/engines gpu_model).
+        source = self.sessions.model_for(engine)
         mark = performance.now()
-        model = await self.store.cached(engine)
+        model = await self.store.cached(source)
         timings["cache_read"] = performance.now() - mark
         if model:
             mark = performance.now()
@@ -106,14 +108,14 @@ class Pipeline:
                 return True
             except AnyError:
                 # The cached copy is damaged (it passed the size check): drop it, fetch anew.
-                await self.store.forget(engine)
+                await self.store.forget(source)
         if not download:
             return False
 
         def on_bytes(done: float, total: float) -> None:
             report("download", done, total)
 
-        model = await self.store.download(engine, on_bytes)
+        model = await self.store.download(source, on_bytes)
         mark = performance.now()
         try:
             await self.sessions.open(engine, model)
@@ -146,6 +148,7 @@ class Pipeline:
         began = performance.now()
         timings: Dict[str, float] = {}
         await self.ensure_session(engine, report, timings)
+        engine = self.sessions.sized(engine)
         timings["model"] = performance.now() - began
         self.buffers(engine.input_size)
 

@@ -1,0 +1,190 @@
+"""GPU inference through WebGPU, in Chromium with SwiftShader's adapter (an emulation: correct,
+never fast). One browser for the module; tests build on each other's state, in order.
+
+The engine is Balanced with the tests' own small model file (64 x 64 input, run at its declared
+size): ORT's WebGPU kernels take seconds per run on SwiftShader even at 320 x 320. Faults go
+through the real paths where one exists: a destroyed device (GPUDevice.destroy()) and an fp16
+model on an adapter without shader-f16; the self-test mismatch is injected by skewing the GPU's
+input (window.backgrone.gpuFault('mismatch')).
+"""
+from __future__ import annotations
+
+import base64
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image
+from selenium import webdriver
+from selenium.webdriver.support.ui import WebDriverWait
+
+from support import photos
+from support.browser import NetLog, remove_background, run_async, start_chromium
+from support.models import small_conv_model
+from support.server import ROOT, Server
+
+pytestmark = pytest.mark.e2e
+
+SIDE = 64
+RUNTIME = "/ort-gpu/"
+
+
+def photo() -> bytes:
+    buffer = io.BytesIO()
+    photos.astronaut().resize((96, 96)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def status(driver: webdriver.Chrome) -> dict[str, Any]:
+    return dict(driver.execute_script("return window.backgrone.status();"))
+
+
+def alpha(driver: webdriver.Chrome, device: str) -> np.ndarray:
+    result = remove_background(driver, photo(), "image/png", "astronaut.png",
+                               {"engine": "balanced", "refine": False, "device": device})
+    return np.asarray(Image.open(io.BytesIO(result["png"])))[:, :, 3].astype(float)
+
+
+def runtime_requests(net_log: NetLog, server: Server) -> list[str]:
+    return [r["url"] for r in net_log.page_requests(server.origin) if RUNTIME in r["url"]]
+
+
+def import_model(driver: webdriver.Chrome, model: Path) -> None:
+    """The user's own model file for Balanced, through the engine picker."""
+    driver.find_element("css selector", "[data-import-model=balanced]").click()
+    driver.find_element("css selector", "input[data-model-file]").send_keys(str(model))
+    notice = driver.find_element("css selector", "[data-engine-notice]")
+    WebDriverWait(driver, 60).until(lambda d: "is ready" in notice.text)
+
+
+def wait_for_notice(driver: webdriver.Chrome, words: str) -> str:
+    notice = driver.find_element("css selector", "[data-engine-notice]")
+    WebDriverWait(driver, 60).until(lambda d: words in notice.text)
+    return str(notice.text)
+
+
+def retry_gpu(driver: webdriver.Chrome) -> None:
+    """The "Try the GPU again" action: the failure is forgotten and a fresh worker starts."""
+    button = driver.find_element("css selector", "[data-gpu-retry]")
+    assert button.is_displayed()
+    button.click()
+    WebDriverWait(driver, 60).until(
+        lambda d: status(d).get("failure") == "" and not button.is_displayed())
+
+
+@pytest.fixture(scope="module")
+def gpu_page(net_log: NetLog, server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
+    if balanced_is_bundled():
+        pytest.skip("RMBG-1.4 is bundled in this build; the own-file path is not offered")
+    driver = start_chromium(net_log.path, webgpu=True)
+    try:
+        driver.get(server.url)
+        run_async(driver, "await window.backgrone.ready;")
+        WebDriverWait(driver, 30).until(lambda d: "backend" in status(d))
+        import_model(driver, small_conv_model(tmp_path_factory.mktemp("models") / "small.onnx", SIDE))
+        yield driver
+    finally:
+        driver.quit()
+
+
+def balanced_is_bundled() -> bool:
+    manifest = json.loads((ROOT / "public" / "models" / "manifest.json").read_text())
+    return "balanced" in manifest["engines"]
+
+
+def test_cpu_and_auto_never_fetch_the_webgpu_runtime(gpu_page: webdriver.Chrome, server: Server,
+                                                     net_log: NetLog) -> None:
+    found = status(gpu_page)
+    assert found["backend"] == "wasm"
+    assert found["adapter"]["architecture"] == "swiftshader" and found["adapter"]["fallback"]
+    assert found["f16"] is False
+    alpha(gpu_page, "cpu")
+    # Auto never picks a software adapter.
+    alpha(gpu_page, "auto")
+    assert status(gpu_page)["backend"] == "wasm"
+    assert "software emulation" in gpu_page.find_element("css selector", "[data-device-status]").text
+    assert runtime_requests(net_log, server) == []
+
+
+def test_gpu_agrees_with_cpu_and_places_every_node_on_it(gpu_page: webdriver.Chrome, server: Server,
+                                                        net_log: NetLog) -> None:
+    cpu = alpha(gpu_page, "cpu")
+    try:
+        gpu = alpha(gpu_page, "gpu")
+    finally:
+        for entry in gpu_page.get_log("browser"):
+            if "GPU" in entry["message"] or "backgrone" in entry["message"]:
+                print("LOG", entry["message"][:600])
+    found = status(gpu_page)
+    assert found["backend"] == "webgpu" and found["failure"] == "", found
+    print("GPU session node placement:", found["placement"])
+    assert list(found["placement"]) == ["WebGpuExecutionProvider"]
+    assert found["placement"]["WebGpuExecutionProvider"] >= 3  # after ORT fuses Conv+Relu
+    diff = np.abs(gpu - cpu)
+    print(f"SwiftShader vs CPU: mean abs diff {diff.mean():.4f}/255, max {diff.max():.0f}/255")
+    assert diff.mean() <= 1 and gpu.max() - gpu.min() > 100
+    fetched = runtime_requests(net_log, server)
+    assert any(url.endswith("/ort-gpu/ort-webgpu.js") for url in fetched)
+    assert any(url.endswith(".asyncify.wasm") for url in fetched)
+
+
+QUEUE_TWO = """
+const [base64] = args;
+const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+const jobs = [1, 2].map(n => window.backgrone.removeBackground(
+    new File([bytes], 'photo-' + n + '.png', {type: 'image/png'}),
+    {engine: 'balanced', refine: false, device: 'gpu'}));
+const results = await Promise.all(jobs);
+return results.map(result => result.width);
+"""
+
+
+def queue_two(driver: webdriver.Chrome) -> list[int]:
+    return list(run_async(driver, QUEUE_TWO, base64.b64encode(photo()).decode()))
+
+
+def test_lost_device_finishes_on_the_cpu_and_is_remembered(gpu_page: webdriver.Chrome, server: Server,
+                                                           net_log: NetLog) -> None:
+    run_async(gpu_page, "return await window.backgrone.gpuFault('lose');")
+    assert queue_two(gpu_page) == [96, 96]  # nothing in the queue is lost
+    text = wait_for_notice(gpu_page, "GPU unavailable:")
+    assert "device was lost" in text and text.endswith("; using the CPU.")
+    found = status(gpu_page)
+    assert found["backend"] == "wasm" and "device was lost" in found["failure"]
+    # Remembered for this adapter: the next visit goes straight to the CPU.
+    before = len(runtime_requests(net_log, server))
+    gpu_page.refresh()
+    run_async(gpu_page, "await window.backgrone.ready;")
+    WebDriverWait(gpu_page, 30).until(lambda d: "device was lost" in status(d).get("failure", ""))
+    alpha(gpu_page, "gpu")
+    assert status(gpu_page)["backend"] == "wasm"
+    assert len(runtime_requests(net_log, server)) == before
+    retry_gpu(gpu_page)
+    alpha(gpu_page, "gpu")
+    assert status(gpu_page)["backend"] == "webgpu"
+
+
+def test_self_test_mismatch_keeps_the_jobs_on_the_cpu(gpu_page: webdriver.Chrome) -> None:
+    # The next GPU job runs the self-test again, with the GPU's input skewed.
+    run_async(gpu_page, "return await window.backgrone.gpuFault('mismatch');")
+    assert queue_two(gpu_page) == [96, 96]
+    text = wait_for_notice(gpu_page, "self-test")
+    assert text.startswith("GPU unavailable: its self-test disagreed with the CPU")
+    assert status(gpu_page)["backend"] == "wasm"
+    retry_gpu(gpu_page)
+
+
+def test_session_creation_failure_finishes_on_the_cpu(gpu_page: webdriver.Chrome, tmp_path: Path) -> None:
+    """fp16 arithmetic on an adapter without shader-f16: ORT refuses the session (it does not
+    fall back by itself); the job runs on the CPU, which has fp16 kernels."""
+    import_model(gpu_page, small_conv_model(tmp_path / "small-fp16.onnx", SIDE, fp16=True))
+    mask = alpha(gpu_page, "gpu")
+    assert mask.max() - mask.min() > 100
+    text = wait_for_notice(gpu_page, "GPU unavailable:")
+    assert "session could not be created" in text and "requires f16" in text
+    assert status(gpu_page)["backend"] == "wasm"
+    retry_gpu(gpu_page)
