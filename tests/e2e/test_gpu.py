@@ -10,8 +10,8 @@ input (window.backgrone.gpuFault('mismatch')).
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from support import photos
 from support.browser import NetLog, remove_background, run_async, start_chromium
-from support.models import small_conv_model
+from support.models import balanced_is_bundled, small_conv_model
 from support.server import ROOT, Server
 
 pytestmark = pytest.mark.e2e
@@ -78,7 +78,7 @@ def retry_gpu(driver: webdriver.Chrome) -> None:
 
 @pytest.fixture(scope="module")
 def gpu_page(net_log: NetLog, server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    if balanced_is_bundled():
+    if balanced_is_bundled(ROOT / "public"):
         pytest.skip("RMBG-1.4 is bundled in this build; the own-file path is not offered")
     driver = start_chromium(net_log.path, webgpu=True)
     try:
@@ -89,11 +89,6 @@ def gpu_page(net_log: NetLog, server: Server, tmp_path_factory: pytest.TempPathF
         yield driver
     finally:
         driver.quit()
-
-
-def balanced_is_bundled() -> bool:
-    manifest = json.loads((ROOT / "public" / "models" / "manifest.json").read_text())
-    return "balanced" in manifest["engines"]
 
 
 def test_cpu_and_auto_never_fetch_the_webgpu_runtime(gpu_page: webdriver.Chrome, server: Server,
@@ -113,12 +108,7 @@ def test_cpu_and_auto_never_fetch_the_webgpu_runtime(gpu_page: webdriver.Chrome,
 def test_gpu_agrees_with_cpu_and_places_every_node_on_it(gpu_page: webdriver.Chrome, server: Server,
                                                         net_log: NetLog) -> None:
     cpu = alpha(gpu_page, "cpu")
-    try:
-        gpu = alpha(gpu_page, "gpu")
-    finally:
-        for entry in gpu_page.get_log("browser"):
-            if "GPU" in entry["message"] or "backgrone" in entry["message"]:
-                print("LOG", entry["message"][:600])
+    gpu = alpha(gpu_page, "gpu")
     found = status(gpu_page)
     assert found["backend"] == "webgpu" and found["failure"] == "", found
     print("GPU session node placement:", found["placement"])
@@ -130,6 +120,22 @@ def test_gpu_agrees_with_cpu_and_places_every_node_on_it(gpu_page: webdriver.Chr
     fetched = runtime_requests(net_log, server)
     assert any(url.endswith("/ort-gpu/ort-webgpu.js") for url in fetched)
     assert any(url.endswith(".asyncify.wasm") for url in fetched)
+    # Kept for offline use by the service worker, each file with the build's sha256.
+    kept = {url.split("/ort-gpu/")[1]: digest for url, digest in run_async(gpu_page, KEPT_RUNTIME)}
+    for name in ("ort-webgpu.js", "ort-wasm-simd-threaded.asyncify.wasm", "ort-wasm-simd-threaded.asyncify.mjs"):
+        assert kept[name] == hashlib.sha256((ROOT / "public" / "ort-gpu" / name).read_bytes()).hexdigest()
+
+
+KEPT_RUNTIME = """
+const name = (await caches.keys()).find(key => key.startsWith('backgrone-lazy '));
+if (!name) return [];
+const cache = await caches.open(name);
+const kept = [];
+for (const request of await cache.keys()) {
+  kept.push([request.url, (await cache.match(request)).headers.get('X-Backgrone-Sha256')]);
+}
+return kept;
+"""
 
 
 QUEUE_TWO = """
