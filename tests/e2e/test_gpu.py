@@ -77,7 +77,8 @@ def retry_gpu(driver: webdriver.Chrome) -> None:
 
 
 @pytest.fixture(scope="module")
-def gpu_page(net_log: NetLog, server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
+def gpu_page(net_log: NetLog, server: Server,
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
     if balanced_is_bundled(ROOT / "public"):
         pytest.skip("RMBG-1.4 is bundled in this build; the own-file path is not offered")
     driver = start_chromium(net_log.path, webgpu=True)
@@ -122,7 +123,8 @@ def test_gpu_agrees_with_cpu_and_places_every_node_on_it(gpu_page: webdriver.Chr
     assert any(url.endswith(".asyncify.wasm") for url in fetched)
     # Kept for offline use by the service worker, each file with the build's sha256.
     kept = {url.split("/ort-gpu/")[1]: digest for url, digest in run_async(gpu_page, KEPT_RUNTIME)}
-    for name in ("ort-webgpu.js", "ort-wasm-simd-threaded.asyncify.wasm", "ort-wasm-simd-threaded.asyncify.mjs"):
+    for name in ("ort-webgpu.js", "ort-wasm-simd-threaded.asyncify.wasm",
+                 "ort-wasm-simd-threaded.asyncify.mjs"):
         assert kept[name] == hashlib.sha256((ROOT / "public" / "ort-gpu" / name).read_bytes()).hexdigest()
 
 

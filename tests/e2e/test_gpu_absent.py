@@ -21,7 +21,8 @@ def test_no_adapter_never_fetches_the_webgpu_runtime(page: webdriver.Chrome, ser
                                                      net_log: NetLog, tmp_path: Path) -> None:
     if balanced_is_bundled(ROOT / "public"):
         pytest.skip("RMBG-1.4 is bundled in this build; the own-file path is not offered")
-    WebDriverWait(page, 30).until(lambda d: "backend" in d.execute_script("return window.backgrone.status();"))
+    status = "return window.backgrone.status();"
+    WebDriverWait(page, 30).until(lambda d: "backend" in d.execute_script(status))
     page.find_element("css selector", "[data-import-model=balanced]").click()
     page.find_element("css selector", "input[data-model-file]").send_keys(
         str(small_conv_model(tmp_path / "small.onnx", 64)))
@@ -32,7 +33,7 @@ def test_no_adapter_never_fetches_the_webgpu_runtime(page: webdriver.Chrome, ser
     for device in ("gpu", "auto", "cpu"):
         remove_background(page, buffer.getvalue(), "image/png", "a.png",
                           {"engine": "balanced", "refine": False, "device": device})
-        found = page.execute_script("return window.backgrone.status();")
+        found = page.execute_script(status)
         assert found["backend"] == "wasm" and found["adapter"] is None
     assert "no adapter" in page.find_element("css selector", "[data-device-status]").text
     requests = [r["url"] for r in net_log.page_requests(server.origin)]

@@ -164,7 +164,8 @@ def devices_section(report: Any) -> None:
     """Routing for every setting on every kind of adapter, the self-test's comparison, the
     placement log and the GPU message (its detail inside the text)."""
     adapters = [None, devices.Adapter("google", "swiftshader", True, False),
-                devices.Adapter("nvidia", "ampere", False, True), devices.Adapter("intel", "gen-12", False, False)]
+                devices.Adapter("nvidia", "ampere", False, True),
+                devices.Adapter("intel", "gen-12", False, False)]
     routes = []
     for setting in ["auto", "gpu", "cpu", "bogus"]:
         for adapter in adapters:
@@ -183,7 +184,8 @@ def devices_section(report: Any) -> None:
     report["gpu_message"] = [messages.message_for(messages.GPU_UNAVAILABLE, "the device was lost"),
                              messages.message_for(messages.GPU_UNAVAILABLE, "")]
     small = with_input_size(find_engine("balanced"), 64)
-    report["sized"] = [small.input_size, small.engine_id, small.output_mode, find_engine("balanced").input_size]
+    report["sized"] = [small.input_size, small.engine_id, small.output_mode,
+                       find_engine("balanced").input_size]
 
 
 def queue_section(report: Any) -> None:

@@ -84,7 +84,8 @@ def test_placement_reads_orts_verbose_log() -> None:
 def test_gpu_message_puts_the_reason_inside_one_line() -> None:
     text = messages.message_for(messages.GPU_UNAVAILABLE, "the GPU device was lost")
     assert text == "GPU unavailable: the GPU device was lost; using the CPU."
-    assert messages.message_for(messages.GPU_UNAVAILABLE, "") == "GPU unavailable: unknown reason; using the CPU."
+    assert messages.message_for(messages.GPU_UNAVAILABLE, "") == \
+        "GPU unavailable: unknown reason; using the CPU."
 
 
 def test_every_engine_has_a_gpu_form_the_table_can_load() -> None:
@@ -93,7 +94,8 @@ def test_every_engine_has_a_gpu_form_the_table_can_load() -> None:
     for engine in ENGINES:
         if engine.gpu_model:
             # The GPU form loads a bundled fp16 model, never the int8 QDQ one.
-            assert find_engine(engine.gpu_model).recipe == "" and find_engine(engine.gpu_model).gpu_form == GPU_FP16
+            source = find_engine(engine.gpu_model)
+            assert source.recipe == "" and source.gpu_form == GPU_FP16
 
 
 def test_with_input_size_copies_the_record() -> None:
