@@ -46,8 +46,10 @@ test: build browser lint
 
 # Ours vs the peer vs native onnxruntime (speed), then quality when an eval folder exists
 # (BENCH_EVAL, default ../shared/eval). Minutes; results in bench/results/. BENCH_ARGS to pass options.
+# Then the GPU section (bench/gpu.py): each engine on the CPU and on the WebGPU adapter, and the peer.
 bench: build browser
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
+	$(BIN)/python bench/gpu.py
 
 clean:
 	rm -rf build/.cache public/assets public/models public/ort public/ort-gpu .mypy_cache .pytest_cache .ruff_cache

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from support import photos
 from support.browser import NetLog, remove_background, run_async, start_chromium
+from support.offline import wait_until_isolated
 from support.models import balanced_is_bundled, small_conv_model
 from support.server import ROOT, Server
 
@@ -196,3 +198,37 @@ def test_session_creation_failure_finishes_on_the_cpu(gpu_page: webdriver.Chrome
     assert "session could not be created" in text and "requires f16" in text
     assert status(gpu_page)["backend"] == "wasm"
     retry_gpu(gpu_page)
+
+
+@pytest.fixture(scope="module")
+def damaged_runtime(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """public/ with the WebGPU bundle altered on the server (links for everything else)."""
+    root = tmp_path_factory.mktemp("damaged-runtime")
+    for entry in site.iterdir():
+        if entry.name != "ort-gpu":
+            os.symlink(entry, root / entry.name)
+    (root / "ort-gpu").mkdir()
+    for entry in (site / "ort-gpu").iterdir():
+        if entry.name == "ort-webgpu.js":
+            (root / "ort-gpu" / entry.name).write_bytes(entry.read_bytes() + b"\n// altered on the way\n")
+        else:
+            os.symlink(entry, root / "ort-gpu" / entry.name)
+    running = Server(tmp_path_factory.mktemp("damaged-runtime-log") / "requests.log", root=root)
+    yield running
+    running.stop()
+
+
+def test_a_runtime_that_fails_its_check_is_refused(gpu_page: webdriver.Chrome, damaged_runtime: Server,
+                                                  tmp_path: Path) -> None:
+    """The service worker checks each runtime file against the build's sha256: an altered one
+    is never run nor kept, and the job runs on the CPU."""
+    gpu_page.get(damaged_runtime.url)  # another port: another origin, nothing remembered
+    wait_until_isolated(gpu_page)  # the service worker controls the page and its worker
+    run_async(gpu_page, "await window.backgrone.ready;")
+    WebDriverWait(gpu_page, 30).until(lambda d: "backend" in status(d))
+    import_model(gpu_page, small_conv_model(tmp_path / "small.onnx", SIDE))
+    alpha(gpu_page, "gpu")
+    text = wait_for_notice(gpu_page, "GPU unavailable:")
+    assert "runtime did not start" in text
+    assert status(gpu_page)["backend"] == "wasm"
+    assert not [url for url, _ in run_async(gpu_page, KEPT_RUNTIME) if url.endswith("ort-webgpu.js")]

@@ -4,7 +4,7 @@ from typing import Any
 from backgrone.jsglobals import Promise, Uint8Array, console, crossOriginIsolated, __new__
 # __pragma__('noskip')
 
-from backgrone.core import messages, protocol
+from backgrone.core import devices, messages, protocol
 from backgrone.core.engines import Engine, find_engine
 from backgrone.core.messages import AnyError, AppError
 from backgrone.worker.models import SOURCE_USER, ModelStore
@@ -77,6 +77,8 @@ class WorkerLoop:
         if self.store.entry(engine):
             raise AppError(messages.MODEL_INVALID, engine.label + " is bundled with this site")
         model = __new__(Uint8Array(await message["payload"].arrayBuffer()))
+        # Checked on the CPU: a file the GPU cannot run is still a valid model (its jobs fall back).
+        await self.sessions.prepare(engine, devices.DEVICE_CPU)
         try:
             await self.sessions.open(engine, model)
         except AnyError as exc:
