@@ -108,6 +108,8 @@ def summarise(who: str, engine: str, device: str, runs: list[dict[str, Any]]) ->
         row["backend"] = status["backend"]
         if device == "gpu" and status["backend"] != "webgpu":
             row["note"] = runs[-1]["line"]
+    elif failed:
+        row["backend"] = "-"  # it did not run
     else:
         row["backend"] = "webgpu" if device == "gpu" else "wasm"
     warm = [run["timings"]["inference"] for run in runs[1:] if "timings" in run]

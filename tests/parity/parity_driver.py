@@ -171,8 +171,9 @@ def devices_section(report: Any) -> None:
         for adapter in adapters:
             for form in [GPU_NONE, GPU_FP16, GPU_AS_IS]:
                 for failure in ["", "lost"]:
-                    chosen = devices.route(setting, adapter, form, failure)
-                    routes.append(chosen.backend + ":" + chosen.reason)
+                    for extra in [False, True]:
+                        chosen = devices.route(setting, adapter, form, failure, extra)
+                        routes.append(chosen.backend + ":" + chosen.reason)
     report["routes"] = routes
     a = floats(4)
     b = floats(4)

@@ -42,6 +42,13 @@ def test_cpu_never_touches_the_gpu(adapter: devices.Adapter | None) -> None:
         assert backend("cpu", adapter, form) == devices.BACKEND_WASM
 
 
+def test_auto_adds_no_download_but_gpu_may() -> None:
+    chosen = devices.route("auto", HARDWARE_F16, GPU_FP16, "", True)
+    assert chosen.backend == devices.BACKEND_WASM and "larger download" in chosen.reason
+    assert devices.route("gpu", HARDWARE_F16, GPU_FP16, "", True).backend == devices.BACKEND_WEBGPU
+    assert devices.route("auto", HARDWARE_F16, GPU_FP16, "", False).backend == devices.BACKEND_WEBGPU
+
+
 def test_a_remembered_failure_keeps_every_setting_on_the_cpu() -> None:
     for setting in devices.DEVICES:
         chosen = devices.route(setting, HARDWARE_F16, GPU_FP16, "the GPU device was lost")

@@ -60,13 +60,14 @@ def normalise(setting: Any) -> str:
     return DEVICE_AUTO
 
 
-def route(setting: str, adapter: Any, form: str, failure: str) -> Route:
-    """Where to run an engine whose GPU form is `form`, on `adapter` (an Adapter, or None when
-    the browser offers none), given a failure remembered for this adapter ("" for none).
+def route(setting: str, adapter: Any, form: str, failure: str, extra_download: bool = False) -> Route:
+    """Where to run an engine whose GPU form is `form` (core/engines GPU_*), on `adapter` (an
+    Adapter, or None when the browser offers none), given a failure remembered for this adapter
+    ("" for none); `extra_download`: the GPU form loads another engine's file, not saved yet.
 
-    `auto` takes the GPU only on a hardware adapter; `gpu` forces it on any adapter that can run
-    the form; `cpu` never touches it. A remembered failure keeps every setting on the CPU until
-    the user asks to try the GPU again.
+    `auto` takes the GPU only on a hardware adapter and without an extra download; `gpu` forces
+    it on any adapter that can run the form; `cpu` never touches it. A remembered failure keeps
+    every setting on the CPU until the user asks to try the GPU again.
     """
     choice = normalise(setting)
     if choice == DEVICE_CPU:
@@ -81,6 +82,9 @@ def route(setting: str, adapter: Any, form: str, failure: str) -> Route:
         return Route(BACKEND_WASM, "the GPU failed before: " + failure)
     if choice == DEVICE_AUTO and adapter.fallback:
         return Route(BACKEND_WASM, "the adapter is a software emulation, slower than the CPU")
+    if choice == DEVICE_AUTO and extra_download:
+        # Lightweight's GPU form is Precision's file: the user chose the small download.
+        return Route(BACKEND_WASM, "its GPU form is a larger download (choose GPU to allow it)")
     return Route(BACKEND_WEBGPU, "")
 
 

@@ -91,14 +91,15 @@ def status(threads: int, isolated: bool) -> Message:
 
 
 def device(backend: str, vendor: str, architecture: str, fallback: bool, f16: bool,
-           threads: int, failure: str, placement: Dict[str, int]) -> Message:
+           threads: int, failure: str, placement: Dict[str, int], reason: str) -> Message:
     """The backend (core/devices BACKEND_*) that runs jobs now; the adapter ("" when none);
     `failure`: the GPU failure remembered for this adapter ("" for none); `placement`: nodes per
-    execution provider of the GPU session ({} when there is none)."""
+    execution provider of the GPU session ({} when there is none); `reason`: why the last job
+    was not routed to the GPU ("" when it was, or before any job)."""
     return {
         "kind": DEVICE, "backend": backend, "vendor": vendor, "architecture": architecture,
         "fallback": fallback, "f16": f16, "threads": threads, "failure": failure,
-        "placement": placement,
+        "placement": placement, "reason": reason,
     }
 
 

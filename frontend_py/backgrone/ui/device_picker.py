@@ -24,6 +24,8 @@ def describe(state: Any) -> str:
     text = "Running on the CPU (WebAssembly, " + str(state["threads"]) + " threads); GPU: " + adapter + "."
     if state["failure"]:
         text += " The GPU failed before (" + state["failure"] + ")."
+    elif state["reason"]:
+        text += " Not on the GPU: " + state["reason"] + "."
     return text
 
 
@@ -97,7 +99,7 @@ class DevicePicker:
             "adapter": {"vendor": state["vendor"], "architecture": state["architecture"],
                         "fallback": state["fallback"]} if state["vendor"] else None,
             "f16": state["f16"], "threads": state["threads"], "failure": state["failure"],
-            "placement": state["placement"],
+            "placement": state["placement"], "reason": state["reason"],
         }
         __pragma__("nojsiter")
         return answer

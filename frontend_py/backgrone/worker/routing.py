@@ -26,6 +26,8 @@ class RoutedSessions:
         self.threads = threads
         self.backend = devices.BACKEND_WASM
         self.placement: Dict[str, int] = {}
+        # Why the last job's route was not the GPU ("" when it was).
+        self.reason = ""
         gpu.on_failure = self.tell_failure
 
     def active(self) -> Sessions:
@@ -46,7 +48,8 @@ class RoutedSessions:
         self.post(protocol.device(
             self.backend, adapter.vendor if adapter else "", adapter.architecture if adapter else "",
             bool(adapter and adapter.fallback), bool(adapter and adapter.f16),
-            1 if on_gpu else self.threads, self.gpu.failure, self.placement if on_gpu else {}))
+            1 if on_gpu else self.threads, self.gpu.failure, self.placement if on_gpu else {},
+            "" if on_gpu else self.reason))
 
     async def start(self) -> None:
         await self.gpu.probe()
@@ -55,7 +58,12 @@ class RoutedSessions:
     async def prepare(self, engine: Engine, setting: str) -> None:
         """Route the next job with `engine` under the user's device `setting`."""
         adapter = await self.gpu.probe()
-        chosen = devices.route(setting, adapter, engine.gpu_form, self.gpu.failure)
+        extra = False
+        if adapter and engine.gpu_model:
+            extra = not await self.store.cached_record(find_engine(engine.gpu_model))
+        chosen = devices.route(setting, adapter, engine.gpu_form, self.gpu.failure, extra)
+        told = self.reason
+        self.reason = chosen.reason
         backend = chosen.backend
         if backend == devices.BACKEND_WEBGPU:
             if not await self.gpu.ready():
@@ -66,6 +74,8 @@ class RoutedSessions:
             # One model in memory at a time: the other device's session goes first.
             await self.active().close()
             self.use(backend)
+        elif self.reason != told:
+            self.tell()
 
     def model_for(self, engine: Engine) -> Engine:
         """The engine whose model file the routed device loads (the table's gpu_model)."""
