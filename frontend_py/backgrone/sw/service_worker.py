@@ -119,6 +119,8 @@ class Shell:
 
     async def prune_lazy(self) -> None:
         """Drop kept GPU runtime files this build does not list (an older onnxruntime-web's)."""
+        if not await self.scope.caches.has(self.lazy_name):
+            return  # never opened here: a CPU-only visitor gets no cache for it
         cache = await self.scope.caches.open(self.lazy_name)
         for request in await cache.js_keys():
             url = str(request.url)

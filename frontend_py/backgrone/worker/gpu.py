@@ -96,7 +96,11 @@ class Gpu:
         architecture = str(info.architecture or "") if info else ""
         fallback = bool((info and info.isFallbackAdapter) or found.isFallbackAdapter)
         self.adapter = devices.Adapter(vendor, architecture, fallback, bool(found.features.has("shader-f16")))
-        remembered = await self.host.idb.read(FAILURE_PREFIX + self.adapter.key())
+        try:
+            remembered = await self.host.idb.read(FAILURE_PREFIX + self.adapter.key())
+        except AnyError as exc:
+            remembered = ""  # storage blocked: nothing was remembered either
+            console.warn("backgrone: no remembered GPU failure can be read:", exc)
         if remembered:
             self.failure = str(remembered)
         return self.adapter
