@@ -56,8 +56,11 @@ def runtime_requests(net_log: NetLog, server: Server) -> list[str]:
 
 
 def import_model(driver: webdriver.Chrome, model: Path) -> None:
-    """The user's own model file for Balanced, through the engine picker."""
-    driver.find_element("css selector", "[data-import-model=balanced]").click()
+    """The user's own model file for Balanced, through the engine picker (drawn once the worker
+    has answered)."""
+    button = "[data-import-model=balanced]"
+    WebDriverWait(driver, 60).until(lambda d: d.find_elements("css selector", button))
+    driver.find_element("css selector", button).click()
     driver.find_element("css selector", "input[data-model-file]").send_keys(str(model))
     notice = driver.find_element("css selector", "[data-engine-notice]")
     WebDriverWait(driver, 60).until(lambda d: "is ready" in notice.text)

@@ -23,7 +23,10 @@ def test_no_adapter_never_fetches_the_webgpu_runtime(page: webdriver.Chrome, ser
         pytest.skip("RMBG-1.4 is bundled in this build; the own-file path is not offered")
     status = "return window.backgrone.status();"
     WebDriverWait(page, 30).until(lambda d: "backend" in d.execute_script(status))
-    page.find_element("css selector", "[data-import-model=balanced]").click()
+    # The engine list (with its import button) is drawn once the worker has answered.
+    button = "[data-import-model=balanced]"
+    WebDriverWait(page, 60).until(lambda d: d.find_elements("css selector", button))
+    page.find_element("css selector", button).click()
     page.find_element("css selector", "input[data-model-file]").send_keys(
         str(small_conv_model(tmp_path / "small.onnx", 64)))
     notice = page.find_element("css selector", "[data-engine-notice]")
