@@ -51,11 +51,13 @@ test: build browser lint
 	$(BIN)/pytest
 
 # Ours vs the peer vs native onnxruntime (speed), then quality when an eval folder exists
-# (BENCH_EVAL, default ../shared/eval), then peak memory at 12/24/48 MP (bench/memory.py). Minutes;
-# results in bench/results/. BENCH_ARGS, MEMORY_ARGS to pass options.
+# (BENCH_EVAL, default ../shared/eval), then peak memory at 12/24/48 MP (bench/memory.py), then the
+# GPU section (bench/gpu.py: each engine on the CPU and on the WebGPU adapter, and the peer).
+# Minutes; results in bench/results/. BENCH_ARGS, MEMORY_ARGS to pass options.
 bench: build browser
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 	$(BIN)/python bench/memory.py $(MEMORY_ARGS)
+	$(BIN)/python bench/gpu.py
 
 clean:
-	rm -rf build/.cache public/assets public/models public/ort .mypy_cache .pytest_cache .ruff_cache
+	rm -rf build/.cache public/assets public/models public/ort public/ort-gpu .mypy_cache .pytest_cache .ruff_cache

@@ -31,6 +31,8 @@ PEER_ORT = NODE_MODULES / "onnxruntime-web-peer" / "dist"
 OUR_ORT = NODE_MODULES / "onnxruntime-web" / "dist"
 DATA = NODE_MODULES / "@imgly" / "background-removal-data" / "dist"
 ORT_FILES = ("ort-wasm-simd-threaded.wasm", "ort-wasm-simd-threaded.mjs")
+# The peer's WebGPU build (JSEP), for its device: 'gpu' (bench/gpu.py).
+PEER_GPU_FILES = ("ort-wasm-simd-threaded.jsep.wasm", "ort-wasm-simd-threaded.jsep.mjs")
 # The peer's model names for the chunks our engines ship.
 CACHE = ROOT / "bench" / ".cache"
 PEER_MODELS = {"precision": ("/models/isnet_fp16", "/models/medium"),
@@ -100,7 +102,7 @@ def build_peer() -> None:
             chunks.append({"name": chunk["hash"], "hash": chunk["hash"], "offsets": chunk["offsets"]})
             link(DATA / chunk["hash"], folder / chunk["hash"])
         resources[ours] = {"chunks": chunks, "size": entry["size"], "mime": "application/octet-stream"}
-    for name in ORT_FILES:
+    for name in ORT_FILES + PEER_GPU_FILES:
         size = (PEER_ORT / name).stat().st_size
         # The peer turns each resource into a blob: URL of this type; the .mjs must be JavaScript.
         mime = "text/javascript" if name.endswith(".mjs") else "application/wasm"

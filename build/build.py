@@ -14,6 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bundler import bundle  # noqa: E402
+from gpu_runtime import stage_gpu_runtime  # noqa: E402
 from layout import CACHE, PUBLIC, BuildError  # noqa: E402
 from shell import bundle_service_worker, write_headers, write_icons, write_service_worker  # noqa: E402
 from staging import fetch_models, stage_models, stage_ort  # noqa: E402
@@ -34,6 +35,7 @@ def main() -> int:
         if args.fetch_models:
             fetch_models()
         stage_ort()
+        stage_gpu_runtime(args.force)
         # Models first: the worker bundle embeds their manifest.
         stage_models()
         for entry in ("page", "worker"):

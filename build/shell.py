@@ -11,6 +11,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from bundler import esbuild
+from gpu_runtime import FOLDER as GPU_FOLDER, lazy_files
 from layout import CACHE, ROOT, SOURCE, BuildError, up_to_date, write_if_changed
 from policy import HEADER_POLICY
 from backgrone.core.engines import ENGINES
@@ -87,22 +88,24 @@ def bundle_service_worker(force: bool) -> None:
 
 def shell_files(site: Path) -> list[str]:
     """What the service worker keeps offline, as site-relative paths: the whole site but
-    models/ (the worker keeps models in IndexedDB and has their manifest in its bundle), source
-    maps, sw.js itself and host files (_*)."""
+    models/ (the worker keeps models in IndexedDB and has their manifest in its bundle), the
+    lazy GPU runtime (kept on first use instead, see lazy_files), source maps, sw.js itself and
+    host files (_*)."""
     paths = []
     for path in sorted(site.rglob("*")):
         parts = path.relative_to(site).parts
         if not path.is_file() or any(part.startswith(".") for part in parts) or parts[0].startswith("_"):
             continue
-        if parts[0] == "models" or path.suffix == ".map" or parts == ("sw.js",):
+        if parts[0] in ("models", GPU_FOLDER) or path.suffix == ".map" or parts == ("sw.js",):
             continue
         paths.append("/".join(parts))
     return paths
 
 
 def shell_build(site: Path, worker_code: bytes) -> dict[str, object]:
-    """{version, files: [{path, sha256}]}: the version hashes every shell file and the worker's
-    own code, so that any change to either is a new version with a new cache."""
+    """{version, files: [{path, sha256}], lazy: [{path, sha256}]}: the version hashes every
+    shell file and the worker's own code, so that any change to either is a new version with a
+    new cache; `lazy` are the files kept on first use (the GPU runtime)."""
     version = hashlib.sha256(worker_code)
     files = []
     for path in shell_files(site):
@@ -114,7 +117,10 @@ def shell_build(site: Path, worker_code: bytes) -> dict[str, object]:
             files.append({"path": "./", "sha256": ""})
         else:
             files.append({"path": path, "sha256": digest})
-    return {"version": version.hexdigest()[:16], "files": files}
+    lazy = lazy_files(site) if (site / GPU_FOLDER).is_dir() else []
+    for entry in lazy:
+        version.update((entry["path"] + " " + entry["sha256"] + "\n").encode())
+    return {"version": version.hexdigest()[:16], "files": files, "lazy": lazy}
 
 
 def write_service_worker(site: Path) -> str:
@@ -154,7 +160,8 @@ def write_headers(site: Path) -> None:
         lines += ["/models/" + engine.engine_id + "/*", "  Cache-Control: " + IMMUTABLE, ""]
     # One rule per folder (Cloudflare Pages allows 100), but models/: its files one by one.
     models = sorted((site / "models").glob("*.*"))
-    revalidated = ["/", "/sw.js"] + ["/models/" + path.name for path in models if path.is_file()]
+    revalidated = ["/", "/sw.js", "/" + GPU_FOLDER + "/*"] + \
+        ["/models/" + path.name for path in models if path.is_file()]
     for path in shell_files(site):
         rule = "/" + path.split("/")[0] + "/*" if "/" in path else "/" + path
         if rule not in revalidated:

@@ -5,7 +5,7 @@ import { removeBackground } from '@imgly/background-removal';
 const here = new URL('./', location.href).href;
 let current = {};
 
-async function run(blob, model) {
+async function run(blob, model, device) {
   // The peer reports its stages through `progress`; the times between them are its stages.
   // It memoizes its set-up on the config (functions left out), so later calls still call the
   // first call's callback: the marks live outside this call.
@@ -15,6 +15,8 @@ async function run(blob, model) {
   const config = {
     publicPath: here,
     model,
+    // 'cpu' unless asked (bench/gpu.py asks for 'gpu', on the adapter our app uses).
+    device: device || 'cpu',
     output: { format: 'image/png' },
     progress: (key) => {
       if (key.startsWith('compute:')) (current[key] = current[key] || []).push(performance.now());

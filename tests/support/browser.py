@@ -15,15 +15,24 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 
 
-def start_chromium(net_log: Path | None = None, extra: tuple[str, ...] = ()) -> webdriver.Chrome:
-    """Headless Chromium; `extra`: more command-line flags (the memory bench's Blink feature)."""
+# Headless Chromium offers a WebGPU adapter only with these (SwiftShader, a CPU emulation:
+# `isFallbackAdapter`, no shader-f16), and only on a secure origin (127.0.0.1 is one).
+WEBGPU_FLAGS = ("--enable-unsafe-webgpu", "--enable-features=Vulkan", "--use-vulkan=swiftshader",
+                "--use-webgpu-adapter=swiftshader", "--use-angle=swiftshader")
+
+
+def start_chromium(net_log: Path | None = None, extra: tuple[str, ...] = (),
+                   webgpu: bool = False) -> webdriver.Chrome:
+    """Headless Chromium without a WebGPU adapter, or with SwiftShader's when `webgpu`;
+    `extra`: more command-line flags (the memory bench's Blink feature)."""
     options = webdriver.ChromeOptions()
     if net_log is not None:
         options.add_argument("--log-net-log=" + str(net_log))
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-quic", "--window-size=1280,900", *extra):
+    flags = ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+             "--no-first-run", "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--disable-quic", "--window-size=1280,900", *extra)
+    for flag in flags + (WEBGPU_FLAGS if webgpu else ("--disable-gpu",)):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)

@@ -1,6 +1,7 @@
 """Small ONNX models with a real engine's signature, made by the tests (no weights needed)."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -63,3 +64,45 @@ def tiny_fp16_model() -> onnx.ModelProto:
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 15)])
     model.ir_version = 8
     return model
+
+
+def small_conv_model(path: Path, side: int, fp16: bool = False) -> Path:
+    """An ISNet-signature model at side x side: conv 3x3 + relu, conv 3x3 + relu, conv 1x1 +
+    sigmoid (a mask in [0, 1]); with `fp16` its weights and arithmetic are fp16 between two
+    Casts, as in the fp16 ISNet (a GPU without shader-f16 cannot create its session)."""
+    rng = np.random.default_rng(7)
+    kind = np.float16 if fp16 else np.float32
+
+    def weights(name: str, shape: tuple[int, ...]) -> onnx.TensorProto:
+        return numpy_helper.from_array(rng.normal(0, 0.5, shape).astype(kind), name)
+
+    source = "x16" if fp16 else "input"
+    nodes = [
+        helper.make_node("Conv", [source, "w1", "b1"], ["c1"], pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["c1"], ["r1"]),
+        helper.make_node("Conv", ["r1", "w2", "b2"], ["c2"], pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["c2"], ["r2"]),
+        helper.make_node("Conv", ["r2", "w3", "b3"], ["c3"]),
+        helper.make_node("Sigmoid", ["c3"], ["m16" if fp16 else "output"]),
+    ]
+    if fp16:
+        nodes = [helper.make_node("Cast", ["input"], ["x16"], to=TensorProto.FLOAT16)] + nodes + \
+            [helper.make_node("Cast", ["m16"], ["output"], to=TensorProto.FLOAT)]
+    graph = helper.make_graph(
+        nodes, "small_conv",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 3, side, side])],
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 1, side, side])],
+        [weights("w1", (8, 3, 3, 3)), weights("b1", (8,)), weights("w2", (8, 8, 3, 3)),
+         weights("b2", (8,)), weights("w3", (1, 8, 1, 1)), weights("b3", (1,))])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    onnx.save(model, str(path))
+    return path
+
+
+def balanced_is_bundled(public: Path) -> bool:
+    """Whether this build bundles RMBG-1.4; if not, the tests' models stand in for it as a
+    user's own file (the only engine that takes one)."""
+    manifest = json.loads((public / "models" / "manifest.json").read_text())
+    return "balanced" in manifest["engines"]

@@ -10,6 +10,11 @@ RECIPE_AS_IS = ""
 # package's own 8-bit model is a dynamic quantization, slower and clearly less accurate.
 RECIPE_STATIC_INT8 = "isnet-static-int8"
 
+# GPU forms (core/devices): how an engine runs on WebGPU, if at all.
+GPU_NONE = ""  # CPU only
+GPU_FP16 = "fp16"  # fp16 weights and arithmetic: needs an adapter with `shader-f16`
+GPU_AS_IS = "as-is"  # the engine's own file as it is (a user's model: its types are unknown)
+
 
 # Records are built with keyword arguments, so that each table row reads field by field:
 # Transcrypt passes keywords only where this pragma is on, at the definition and at the call.
@@ -33,6 +38,8 @@ class Engine:
         source_key: str,
         licence: str,
         recipe: str,
+        gpu_form: str,
+        gpu_model: str,
     ) -> None:
         self.engine_id = engine_id
         self.label = label
@@ -50,6 +57,10 @@ class Engine:
         self.source_key = source_key
         self.licence = licence
         self.recipe = recipe
+        # On the GPU: the form (GPU_*), and the engine whose staged model that form loads
+        # ("" for this engine's own model).
+        self.gpu_form = gpu_form
+        self.gpu_model = gpu_model
 
 
 WEIGHTS_PACKAGE = "@imgly/background-removal-data@1.4.5"
@@ -66,6 +77,8 @@ ENGINES = [
         scale=ISNET_SCALE, offset=ISNET_OFFSET, output_mode=OUTPUT_CLAMP,
         source=WEIGHTS_PACKAGE, source_key="/models/medium", licence="AGPL-3.0",
         recipe=RECIPE_AS_IS,
+        # Its fp16 weights as they are; without shader-f16 it stays on the CPU (README).
+        gpu_form=GPU_FP16, gpu_model="",
     ),
     Engine(
         engine_id="lightweight", label="Lightweight",
@@ -74,6 +87,9 @@ ENGINES = [
         scale=ISNET_SCALE, offset=ISNET_OFFSET, output_mode=OUTPUT_CLAMP,
         source=WEIGHTS_PACKAGE, source_key="/models/medium", licence="AGPL-3.0",
         recipe=RECIPE_STATIC_INT8,
+        # Its static int8 QDQ form puts 341 nodes on the CPU under WebGPU: on the GPU it runs
+        # the fp16 weights it is made from (Precision's file, one download for both engines).
+        gpu_form=GPU_FP16, gpu_model="precision",
     ),
     Engine(
         # RMBG-1.4: p / 255 - 0.5 (std 1); its output's range varies, so it is stretched.
@@ -83,8 +99,22 @@ ENGINES = [
         scale=1.0 / 255.0, offset=-0.5, output_mode=OUTPUT_MINMAX,
         source=RMBG_URL, source_key="", licence="bria-rmbg-1.4 (non-commercial)",
         recipe=RECIPE_AS_IS,
+        gpu_form=GPU_AS_IS, gpu_model="",
     ),
 ]
+
+
+def with_input_size(engine: Engine, side: int) -> Engine:
+    """`engine` for a model whose fixed input is side x side (worker/session.input_size)."""
+    if side == engine.input_size:
+        return engine
+    return Engine(
+        engine_id=engine.engine_id, label=engine.label, summary=engine.summary,
+        size_bytes=engine.size_bytes, input_name=engine.input_name, output_name=engine.output_name,
+        input_size=side, scale=engine.scale, offset=engine.offset, output_mode=engine.output_mode,
+        source=engine.source, source_key=engine.source_key, licence=engine.licence,
+        recipe=engine.recipe, gpu_form=engine.gpu_form, gpu_model=engine.gpu_model,
+    )
 # __pragma__('nokwargs')
 
 DEFAULT_ENGINE = "precision"

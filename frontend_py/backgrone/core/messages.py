@@ -28,7 +28,12 @@ CANCELLED = "cancelled"
 EXPORT_FAILED = "export_failed"
 BACKGROUND_UNREADABLE = "background_unreadable"
 EXPORTER_CRASHED = "exporter_crashed"
+GPU_UNAVAILABLE = "gpu_unavailable"
 INTERNAL = "internal"
+
+# Where an entry holds this, the detail goes there instead of after the text.
+# (lower case: every upper-case string here is a message code)
+detail_slot = "{detail}"
 
 CATALOGUE = {
     EMPTY_FILE: "This file is empty.",
@@ -53,6 +58,8 @@ CATALOGUE = {
     BACKGROUND_UNREADABLE: "The background image could not be read (damaged, or not an image): "
     + "choose another one.",
     EXPORTER_CRASHED: "The export worker stopped unexpectedly; retry to start it again.",
+    # A GPU that failed (session, self-test, lost device, out of memory): the job went on.
+    GPU_UNAVAILABLE: "GPU unavailable: " + detail_slot + "; using the CPU.",
     INTERNAL: "Something went wrong while processing this image.",
 }
 
@@ -60,6 +67,8 @@ CATALOGUE = {
 def message_for(code: str, detail: str) -> str:
     """The catalogue text for `code`, with the technical detail appended for the log-minded."""
     text = CATALOGUE[code] if code in CATALOGUE else CATALOGUE[INTERNAL]
+    if text.find(detail_slot) >= 0:
+        return text.replace(detail_slot, detail or "unknown reason")
     if detail:
         return text + " (" + detail + ")"
     return text

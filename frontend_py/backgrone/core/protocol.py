@@ -22,6 +22,10 @@ ENGINES = "engines"
 CLEAR_CACHE = "clear_cache"
 IMPORT_MODEL = "import_model"
 PRELOAD = "preload"
+GPU_RETRY = "gpu_retry"  # forget this adapter's remembered GPU failure
+# Fault injection for the tests, through the real failure paths: "lose" destroys the GPU
+# device ORT uses; "mismatch" skews the GPU's input in the next self-test.
+GPU_FAULT = "gpu_fault"
 # page -> either worker: fault injection for tests. The job worker throws an uncaught error at
 # once; the export worker on the next request it gets. The page's recovery path runs for real.
 CRASH = "crash"
@@ -34,6 +38,7 @@ RESULT = "result"
 ERROR = "error"
 STATUS = "status"
 NOTICE = "notice"
+DEVICE = "device"  # what runs the jobs now (core/devices), after every change
 # page -> export worker requests
 LAYERS = "layers"  # a cutout's alpha and colours, for the brush
 EXPORT = "export"  # compose and encode one download
@@ -68,9 +73,12 @@ def role(worker_name: str) -> str:
 REFINE_DEFAULT = False
 
 
-def process(job: int, engine: str, image: Any, refine: bool = REFINE_DEFAULT) -> Message:
-    """Cut out `image` with `engine`; `refine`: edge refinement against the photo (core/refine)."""
-    return {"kind": PROCESS, "job": job, "engine": engine, "image": image, "refine": refine}
+def process(job: int, engine: str, image: Any, refine: bool = REFINE_DEFAULT,
+            device: str = "auto") -> Message:
+    """Cut out `image` with `engine`; `refine`: edge refinement against the photo (core/refine);
+    `device`: the user's setting (core/devices DEVICE_*)."""
+    return {"kind": PROCESS, "job": job, "engine": engine, "image": image, "refine": refine,
+            "device": device}
 
 
 def canvas_limit(pixels: int, band_pixels: int) -> Message:
@@ -100,6 +108,19 @@ def status(threads: int, isolated: bool, shared_memory: bool, started: bool) -> 
             "sharedMemory": shared_memory, "started": started}
 
 
+def device(backend: str, vendor: str, architecture: str, fallback: bool, f16: bool,
+           threads: int, failure: str, placement: Dict[str, int], reason: str) -> Message:
+    """The backend (core/devices BACKEND_*) that runs jobs now; the adapter ("" when none);
+    `failure`: the GPU failure remembered for this adapter ("" for none); `placement`: nodes per
+    execution provider of the GPU session ({} when there is none); `reason`: why the last job
+    was not routed to the GPU ("" when it was, or before any job)."""
+    return {
+        "kind": DEVICE, "backend": backend, "vendor": vendor, "architecture": architecture,
+        "fallback": fallback, "f16": f16, "threads": threads, "failure": failure,
+        "placement": placement, "reason": reason,
+    }
+
+
 def notice(code: str, detail: str) -> Message:
     """Something the user should know that is not any one job's failure (e.g. storage full)."""
     return {"kind": NOTICE, "code": code, "detail": detail}
@@ -114,8 +135,8 @@ def skip_waiting() -> Message:
 
 
 def engine_request(kind: str, request_id: int, engine: str, payload: Any) -> Message:
-    """A job worker request (ENGINES, CLEAR_CACHE, IMPORT_MODEL, PRELOAD): engine and payload
-    per kind."""
+    """A job worker request (ENGINES, CLEAR_CACHE, IMPORT_MODEL, PRELOAD, GPU_RETRY, GPU_FAULT):
+    engine and payload per kind."""
     return {"kind": kind, "request": request_id, "engine": engine, "payload": payload}
 
 

@@ -16,4 +16,6 @@ start({
   scope: self,
   manifest,
   base: new URL('../', import.meta.url).href,
+  // The WebGPU runtime, a separate bundle (build/gpu_runtime.py): imported only for the GPU.
+  loadGpu: () => import(new URL('../ort-gpu/ort-webgpu.js', import.meta.url).href),
 });

@@ -15,3 +15,14 @@ def cache_prefix(scope: str) -> str:
 
 def cache_name(scope: str, version: str) -> str:
     return cache_prefix(scope) + version
+
+
+# The lazy GPU runtime, kept on first use: one cache per scope for every version, since its
+# entries are checked by their sha256 on each use (its bytes change only with onnxruntime-web).
+LAZY_PREFIX = "backgrone-lazy "
+# The header a kept lazy file carries its sha256 in, so that a new build's file is told apart.
+LAZY_DIGEST_HEADER = "X-Backgrone-Sha256"
+
+
+def lazy_cache_name(scope: str) -> str:
+    return LAZY_PREFIX + scope

@@ -54,6 +54,11 @@ class Shell:
             url = str(__new__(URL(entry.path, self.base)).href)
             self.files[url] = entry.sha256
             self.urls.append(url)
+        # The GPU runtime: URL -> sha256, kept on first use in a cache of its own.
+        self.lazy: Dict[str, str] = {}
+        for entry in build.lazy or []:
+            self.lazy[str(__new__(URL(entry.path, self.base)).href)] = entry.sha256
+        self.lazy_name = contract.lazy_cache_name(self.base)
 
     def key_for(self, request: Any) -> str:
         """The cache key that answers this request, or "" to leave it to the network (models)."""
@@ -65,11 +70,12 @@ class Shell:
             url = url[:query]
         if url == self.base + "index.html":
             url = self.base
-        if url in self.files:
+        if url in self.files or url in self.lazy:
             return url
         return ""
 
-    async def download(self, url: str) -> Any:
+    async def download(self, url: str, expected: str) -> Any:
+        """The file at `url`, checked against its sha256 (`expected`; "" for unchecked)."""
         # Revalidate: a stale HTTP cache entry must not end up in a new version's cache.
         __pragma__("jsiter")
         init = {"cache": "no-cache"}
@@ -78,7 +84,6 @@ class Shell:
         if not response.ok:
             raise PrecacheError(url + ": HTTP " + str(response.status))
         body = await response.arrayBuffer()
-        expected = self.files[url]
         if expected:
             actual = await sha256_hex(body)
             if actual != expected:
@@ -90,7 +95,7 @@ class Shell:
         """Fetch, verify and store every file, or store none: a failed install is retried by
         the browser on the next visit, and the version in use keeps serving meanwhile."""
         try:
-            responses = await Promise.all([self.download(url) for url in self.urls])
+            responses = await Promise.all([self.download(url, self.files[url]) for url in self.urls])
             cache = await self.scope.caches.open(self.cache_name)
             for i in range(len(self.urls)):
                 await cache.put(self.urls[i], responses[i])
@@ -99,7 +104,32 @@ class Shell:
             await self.scope.caches.delete(self.cache_name)
             raise exc
 
+    async def serve_lazy(self, key: str) -> Any:
+        """A GPU runtime file: the kept copy when it is this build's, else fetched, checked
+        against the build's sha256 and kept (a wrong file is refused, never kept)."""
+        expected = self.lazy[key]
+        cache = await self.scope.caches.open(self.lazy_name)
+        hit = await cache.match(key)
+        if hit and hit.headers.js_get(contract.LAZY_DIGEST_HEADER) == expected:
+            return hit
+        response = await self.download(key, expected)
+        response.headers.set(contract.LAZY_DIGEST_HEADER, expected)
+        await cache.put(key, response.clone())
+        return response
+
+    async def prune_lazy(self) -> None:
+        """Drop kept GPU runtime files this build does not list (an older onnxruntime-web's)."""
+        if not await self.scope.caches.has(self.lazy_name):
+            return  # never opened here: a CPU-only visitor gets no cache for it
+        cache = await self.scope.caches.open(self.lazy_name)
+        for request in await cache.js_keys():
+            url = str(request.url)
+            if url not in self.lazy:
+                await cache.delete(request)
+
     async def serve(self, request: Any, key: str) -> Any:
+        if key in self.lazy:
+            return await self.serve_lazy(key)
         cache = await self.scope.caches.open(self.cache_name)
         hit = await cache.match(key)
         if hit:
@@ -128,6 +158,7 @@ class ServiceWorker:
         for cache_name in await self.scope.caches.js_keys():
             if cache_name.startswith(prefix) and cache_name != self.shell.cache_name:
                 await self.scope.caches.delete(cache_name)
+        await self.shell.prune_lazy()
         # Take the first visit's page now, so that its one reload comes back isolated.
         await self.scope.clients.claim()
 
@@ -143,7 +174,8 @@ class ServiceWorker:
 
 
 def start(host: Any) -> None:
-    """host: {scope: the ServiceWorkerGlobalScope, build: {version, files: [{path, sha256}]}}."""
+    """host: {scope: the ServiceWorkerGlobalScope,
+    build: {version, files: [{path, sha256}], lazy: [{path, sha256}]}}."""
     worker = ServiceWorker(host)
     host.scope.addEventListener("install", worker.on_install)
     host.scope.addEventListener("activate", worker.on_activate)

@@ -10,6 +10,7 @@ from backgrone.core.messages import AnyError
 from backgrone.ui.job_client import JobClient
 from backgrone.core.threads import threads_note
 from backgrone.ui.engine_picker import EnginePicker
+from backgrone.ui.device_picker import DevicePicker
 from backgrone.ui.queue_view import QueueView
 from backgrone.ui.inputs import Inputs
 from backgrone.ui.longtasks import LongTasks
@@ -41,6 +42,10 @@ class App:
         self.refine_box = doc.querySelector("[data-refine]")
         if self.refine_box:
             self.refine_box.checked = protocol.REFINE_DEFAULT  # the one default, not the HTML's
+        # Per job: the device setting (core/devices) when it was added.
+        self.device_flags: Dict[int, str] = {}
+        # The user asked to try the GPU again: a fresh job worker once no job runs.
+        self.restart_when_idle = False
         # Promise callbacks of jobs started through the API: [resolve, reject].
         self.waiters: Dict[int, List[Any]] = {}
         self.status: Any = None
@@ -51,6 +56,8 @@ class App:
         self.ready = __new__(Promise(lambda resolve, reject: self.ready_callbacks.append(resolve)))
         self.worker = JobClient(host.workerUrl, self.on_worker_message, self.on_worker_crash)
         self.engines = EnginePicker(doc, doc.querySelector("[data-engine-picker]"), self.worker, self.preload)
+        self.devices = DevicePicker(self.window, doc.querySelector("[data-device-picker]"), self.worker,
+                                    self.restart_worker)
         self.long_tasks = LongTasks()
         self.settings = OutputSettings()
         exporter = ExportClient(host.workerUrl)
@@ -82,18 +89,20 @@ class App:
     def take_files(self, files: List[Any]) -> None:
         engine_id = self.engines.current()
         refine = bool(self.refine_box.checked) if self.refine_box else protocol.REFINE_DEFAULT
+        device = self.devices.current()
         for i in range(len(files)):
             image = files[i]
             # The first photo of what was just added goes on the stage.
-            self.add(image, image.js_name or "pasted-image", engine_id, refine, i == 0)
+            self.add(image, image.js_name or "pasted-image", engine_id, refine, device, i == 0)
         if len(files) > 1:
             self.view.announce(str(len(files)) + " images added to the queue")
 
     def add(self, image: Any, file_name: str, engine_id: str,
-            refine: bool = protocol.REFINE_DEFAULT, show: bool = True) -> jobs.Job:
+            refine: bool = protocol.REFINE_DEFAULT, device: str = "auto", show: bool = True) -> jobs.Job:
         job = self.queue.add(file_name, engine_id)
         self.images[job.job_id] = image
         self.refine_flags[job.job_id] = refine
+        self.device_flags[job.job_id] = device
         self.view.add(job, image)
         self.stage.set_count(len(self.queue.jobs))
         if show:
@@ -106,10 +115,19 @@ class App:
         self.long_tasks.set_busy(job is not None)
         self.show_summary()
         if job is None:
+            if self.restart_when_idle:
+                self.restart_when_idle = False
+                self.worker.restart("the GPU is tried again")
             return
         self.stage.follow(job, self.view.update(job, ""))
         refine = self.refine_flags[job.job_id] if job.job_id in self.refine_flags else protocol.REFINE_DEFAULT
-        self.worker.process(job.job_id, job.engine, self.images[job.job_id], refine)
+        device = self.device_flags[job.job_id] if job.job_id in self.device_flags else "auto"
+        self.worker.process(job.job_id, job.engine, self.images[job.job_id], refine, device)
+
+    def restart_worker(self) -> None:
+        self.restart_when_idle = True
+        if self.queue.running() is None:
+            self.pump()
 
     def on_worker_message(self, message: protocol.Message) -> None:
         kind = message["kind"]
@@ -123,6 +141,9 @@ class App:
                 resolve(True)
             self.ready_callbacks = []
             detach(self.start_engines())
+            return
+        if kind == protocol.DEVICE:
+            self.devices.show(message)
             return
         if kind == protocol.NOTICE:
             text = messages.message_for(message["code"], message["detail"])
@@ -244,6 +265,8 @@ class App:
             del self.images[job_id]
         if job_id in self.refine_flags:
             del self.refine_flags[job_id]
+        if job_id in self.device_flags:
+            del self.device_flags[job_id]
         self.view.forget(job_id)
         self.stage.set_count(len(self.queue.jobs))
         self.show_summary()

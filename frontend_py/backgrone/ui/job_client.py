@@ -17,12 +17,13 @@ class JobClient(WorkerChannel):
                                on_message, on_crash)
 
     def request(self, kind: str, engine: str, payload: Any) -> Any:
-        """Ask the worker something (protocol.ENGINES, CLEAR_CACHE, IMPORT_MODEL, PRELOAD);
+        """Ask the worker something (protocol.ENGINES, CLEAR_CACHE, IMPORT_MODEL, PRELOAD,
+        GPU_RETRY, GPU_FAULT);
         a Promise of its answer, rejected with a catalogue message."""
         return self.ask(lambda request_id: protocol.engine_request(kind, request_id, engine, payload))
 
-    def process(self, job: int, engine: str, image: Any, refine: bool) -> None:
-        self.post(protocol.process(job, engine, image, refine))
+    def process(self, job: int, engine: str, image: Any, refine: bool, device: str) -> None:
+        self.post(protocol.process(job, engine, image, refine, device))
 
     def crash(self) -> None:
         """Fault injection for the tests: the worker throws as if it had crashed."""

@@ -4,13 +4,15 @@ from typing import Any
 from backgrone.jsglobals import Promise, Uint8Array, console, crossOriginIsolated, __new__
 # __pragma__('noskip')
 
-from backgrone.core import messages, protocol
+from backgrone.core import devices, messages, protocol
 from backgrone.core.engines import Engine, find_engine
 from backgrone.core.messages import AnyError, AppError
 from backgrone.worker.models import SOURCE_USER, ModelStore
 from backgrone.web import sha256_hex
 from backgrone.worker.replies import Replier
 from backgrone.worker.pipeline import Pipeline
+from backgrone.worker.gpu import Gpu
+from backgrone.worker.routing import RoutedSessions
 from backgrone.worker.session import Sessions, configure, shares_memory
 
 
@@ -19,7 +21,9 @@ class WorkerLoop:
         self.scope = host.scope
         threads = configure(host.ort, host.base + "ort/")
         self.store = ModelStore(host.base, host.idb, host.manifest)
-        self.sessions = Sessions(host.ort, self.tell_threads)
+        self.gpu = Gpu(host, host.ort)
+        self.sessions = RoutedSessions(Sessions(host.ort, self.tell_threads), self.gpu, self.store,
+                                       self.post, threads)
         self.pipeline = Pipeline(self.store, self.sessions, host.zlib)
         # Jobs and cache changes chain on this promise so that they run strictly in order.
         self.tail = Promise.resolve()
@@ -27,6 +31,8 @@ class WorkerLoop:
         self.replies = Replier(self.scope, messages.INTERNAL, "request")
         # Ready at once, with the count asked for; told again once ORT runs (tell_threads).
         self.post(protocol.status(threads, bool(crossOriginIsolated), shares_memory(), False))
+        # The adapter is probed at once (no download): status() says what would run.
+        self.then(self.sessions.start)
 
     def post(self, message: protocol.Message) -> None:
         self.scope.postMessage(message)
@@ -45,7 +51,8 @@ class WorkerLoop:
             job = message["job"]
             # protocol.process always says; a message without the field is not refined.
             refine = message["refine"] is True
-            self.then(lambda: self.process(job, message["engine"], message["image"], refine))
+            device = message["device"]
+            self.then(lambda: self.process(job, message["engine"], message["image"], refine, device))
         elif kind == protocol.ENGINES:
             # Read-only, so it need not wait behind a running job.
             Promise.resolve(self.replies.answer(message, self.store.describe))
@@ -58,6 +65,10 @@ class WorkerLoop:
         elif kind == protocol.CANVAS_LIMIT:
             self.pipeline.canvas_limit = message["pixels"]
             self.pipeline.band_pixels = message["band_pixels"]
+        elif kind == protocol.GPU_RETRY:
+            self.then(lambda: self.replies.answer(message, self.gpu.forget))
+        elif kind == protocol.GPU_FAULT:
+            self.then(lambda: self.replies.answer(message, lambda: self.gpu.inject(message["payload"])))
         elif kind == protocol.CRASH:
             raise AppError(messages.WORKER_CRASHED, "crash requested by the page")
 
@@ -75,6 +86,8 @@ class WorkerLoop:
         if self.store.entry(engine):
             raise AppError(messages.MODEL_INVALID, engine.label + " is bundled with this site")
         model = __new__(Uint8Array(await message["payload"].arrayBuffer()))
+        # Checked on the CPU: a file the GPU cannot run is still a valid model (its jobs fall back).
+        await self.sessions.prepare(engine, devices.DEVICE_CPU)
         try:
             await self.sessions.open(engine, model)
         except AnyError as exc:
@@ -92,7 +105,7 @@ class WorkerLoop:
             self.told_cache_failure = True
             self.post(protocol.notice(messages.STORAGE_FULL, self.store.cache_failure))
 
-    async def process(self, job: int, engine_id: str, image: Any, refine: bool) -> None:
+    async def process(self, job: int, engine_id: str, image: Any, refine: bool, device: str) -> None:
         def report(stage: str, done: float, total: float) -> None:
             self.post(protocol.progress(job, stage, done, total))
 
@@ -102,6 +115,7 @@ class WorkerLoop:
             self.post(protocol.error(job, messages.UNKNOWN_ENGINE, str(exc)))
             return
         try:
+            await self.sessions.prepare(engine, device)
             fields = await self.pipeline.run(engine, image, report, refine)
         except AnyError as exc:
             code = messages.code_of(exc, messages.INTERNAL)

@@ -18,7 +18,7 @@ from backgrone.core.refine_planes import PLANES, Planes
 from backgrone.core.tensor import rgba_to_nchw
 from backgrone.core.messages import AnyError, AppError
 from backgrone.worker.models import ModelStore
-from backgrone.worker.session import Sessions
+from backgrone.worker.routing import RoutedSessions
 from backgrone.worker.strips import BAND_PIXELS, ONE_CANVAS_PIXELS, Bands, png_writer
 from backgrone.web import context_2d
 
@@ -77,7 +77,7 @@ def size_detail(width: int, height: int) -> str:
 class Pipeline:
     """Runs jobs one after another; buffers of the model's input size are reused across jobs."""
 
-    def __init__(self, store: ModelStore, sessions: Sessions, zlib: Any) -> None:
+    def __init__(self, store: ModelStore, sessions: RoutedSessions, zlib: Any) -> None:
         self.store = store
         self.sessions = sessions
         # fflate's streaming zlib class, for PNGs written in bands (worker/strips.py).
@@ -103,8 +103,10 @@ class Pipeline:
         """
         if self.sessions.current(engine):
             return True
+        # On the GPU an engine may load another engine's file (core/engines gpu_model).
+        source = self.sessions.model_for(engine)
         mark = performance.now()
-        model = await self.store.cached(engine)
+        model = await self.store.cached(source)
         timings["cache_read"] = performance.now() - mark
         if model:
             mark = performance.now()
@@ -114,14 +116,14 @@ class Pipeline:
                 return True
             except AnyError:
                 # The cached copy is damaged (it passed the size check): drop it, fetch anew.
-                await self.store.forget(engine)
+                await self.store.forget(source)
         if not download:
             return False
 
         def on_bytes(done: float, total: float) -> None:
             report("download", done, total)
 
-        model = await self.store.download(engine, on_bytes)
+        model = await self.store.download(source, on_bytes)
         mark = performance.now()
         try:
             await self.sessions.open(engine, model)
@@ -191,6 +193,7 @@ class Pipeline:
         began = performance.now()
         timings: Dict[str, float] = {}
         await self.ensure_session(engine, report, timings)
+        engine = self.sessions.sized(engine)
         timings["model"] = performance.now() - began
         self.buffers(engine.input_size)
 

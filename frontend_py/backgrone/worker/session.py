@@ -48,8 +48,12 @@ class Sessions:
     """Keeps the session of the engine in use; another engine's session is released first,
     since each holds hundreds of MB of WASM heap."""
 
-    def __init__(self, ort: Any, on_first_open: Any) -> None:
+    def __init__(self, ort: Any, on_first_open: Any, options: Any = None) -> None:
         self.ort = ort
+        # How sessions are created (the GPU's differ: worker/gpu.py); by default the CPU's.
+        __pragma__("jsiter")
+        self.options = options or {"executionProviders": ["wasm"], "graphOptimizationLevel": "all"}
+        __pragma__("nojsiter")
         self.engine_id = ""
         self.session: Any = None
         # Called once, with the thread count, when ORT has started (its first session).
@@ -62,10 +66,7 @@ class Sessions:
 
     async def open(self, engine: Engine, model: Any) -> Any:
         await self.close()
-        __pragma__("jsiter")
-        options = {"executionProviders": ["wasm"], "graphOptimizationLevel": "all"}
-        __pragma__("nojsiter")
-        self.session = await self.ort.InferenceSession.create(model, options)
+        self.session = await self.ort.InferenceSession.create(model, self.options)
         self.engine_id = engine.engine_id
         if self.on_first_open:
             told = self.on_first_open
@@ -86,7 +87,9 @@ class Sessions:
             return "no input named '" + engine.input_name + "'"
         if session.outputNames.indexOf(engine.output_name) < 0:
             return "no output named '" + engine.output_name + "'"
-        expected = [1, 3, engine.input_size, engine.input_size]
+        # A fixed square size other than the table's is the model's own (see input_size).
+        side = self.input_size(engine)
+        expected = [1, 3, side, side]
         for meta in session.inputMetadata or []:
             if meta.js_name == engine.input_name and meta.shape:
                 shape = meta.shape
@@ -98,6 +101,16 @@ class Sessions:
                         return "input shape is not [1, 3, " + str(engine.input_size) + ", " + \
                             str(engine.input_size) + "]"
         return ""
+
+    def input_size(self, engine: Engine) -> int:
+        """The side the open session's model declares for its square input, else the table's:
+        a model made for another size (a user's own file, the tests' small models) runs at it."""
+        for meta in self.session.inputMetadata or []:
+            if meta.js_name == engine.input_name and meta.shape and meta.shape.length == 4:
+                side = meta.shape[2]
+                if __typeof__(side) == "number" and side > 0 and meta.shape[3] == side:
+                    return int(side)
+        return engine.input_size
 
     async def close(self) -> None:
         if self.session:
