@@ -69,7 +69,7 @@ class RoutedSessions:
             if not await self.gpu.ready():
                 backend = devices.BACKEND_WASM  # the failure was told and remembered
             elif not self.gpu_sessions:
-                self.gpu_sessions = Sessions(self.gpu.ort, self.gpu.session_options())
+                self.gpu_sessions = Sessions(self.gpu.ort, None, self.gpu.session_options())
         if backend != self.backend:
             # One model in memory at a time: the other device's session goes first.
             await self.active().close()
