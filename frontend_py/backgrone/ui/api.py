@@ -44,7 +44,7 @@ def status(app: Any) -> Any:
     """What runs the jobs (ui/device_picker: backend, adapter, f16, ...) and the worker's own
     status: isolated, sharedMemory, started, and on the CPU the thread count ORT runs with."""
     __pragma__("jsiter")
-    answer = {}
+    answer: Any = {}
     __pragma__("nojsiter")
     device = app.devices.status()
     if device:
