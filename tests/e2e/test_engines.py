@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from backgrone.core.engines import find_engine
 from support import photos, reference
 from support.browser import remove_background, run_async
 from support.models import linear_mask_model, linear_mask_reference
-from support.server import ROOT, Server
+from support.server import ROOT, Server, altered_site
 
 pytestmark = pytest.mark.e2e
 
@@ -148,24 +147,14 @@ def test_switching_engines_and_clearing_the_cache(page: webdriver.Chrome, server
 @pytest.fixture(scope="module")
 def damaged_site(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """public/ with one Lightweight chunk corrupted on the server (links for everything else)."""
-    root = tmp_path_factory.mktemp("damaged")
-    for entry in site.iterdir():
-        if entry.name != "models":
-            os.symlink(entry, root / entry.name)
-    (root / "models").mkdir()
-    for entry in (site / "models").iterdir():
-        if entry.name != "lightweight":
-            os.symlink(entry, root / "models" / entry.name)
-    (root / "models" / "lightweight").mkdir()
     victim = MANIFEST["engines"]["lightweight"]["chunks"][3]["file"]
-    for chunk in (site / "models" / "lightweight").iterdir():
-        target = root / "models" / "lightweight" / chunk.name
-        if "lightweight/" + chunk.name == victim:
-            data = bytearray(chunk.read_bytes())
-            data[1000] ^= 0xFF
-            target.write_bytes(bytes(data))
-        else:
-            os.symlink(chunk, target)
+
+    def flip(data: bytes) -> bytes:
+        changed = bytearray(data)
+        changed[1000] ^= 0xFF
+        return bytes(changed)
+
+    root = altered_site(site, tmp_path_factory.mktemp("damaged"), "models/" + victim, flip)
     running = Server(tmp_path_factory.mktemp("damaged-log") / "requests.log", root=root)
     yield running
     running.stop()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from support import photos
 from support.browser import NetLog, remove_background, run_async, start_chromium
 from support.offline import wait_until_isolated
 from support.models import balanced_is_bundled, small_conv_model
-from support.server import ROOT, Server
+from support.server import ROOT, Server, altered_site
 
 pytestmark = pytest.mark.e2e
 
@@ -206,16 +205,8 @@ def test_session_creation_failure_finishes_on_the_cpu(gpu_page: webdriver.Chrome
 @pytest.fixture(scope="module")
 def damaged_runtime(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """public/ with the WebGPU bundle altered on the server (links for everything else)."""
-    root = tmp_path_factory.mktemp("damaged-runtime")
-    for entry in site.iterdir():
-        if entry.name != "ort-gpu":
-            os.symlink(entry, root / entry.name)
-    (root / "ort-gpu").mkdir()
-    for entry in (site / "ort-gpu").iterdir():
-        if entry.name == "ort-webgpu.js":
-            (root / "ort-gpu" / entry.name).write_bytes(entry.read_bytes() + b"\n// altered on the way\n")
-        else:
-            os.symlink(entry, root / "ort-gpu" / entry.name)
+    root = altered_site(site, tmp_path_factory.mktemp("damaged-runtime"), "ort-gpu/ort-webgpu.js",
+                        lambda data: data + b"\n// altered on the way\n")
     running = Server(tmp_path_factory.mktemp("damaged-runtime-log") / "requests.log", root=root)
     yield running
     running.stop()

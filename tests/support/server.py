@@ -5,6 +5,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,3 +68,19 @@ class Server:
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(10)
+
+
+def altered_site(site: Path, root: Path, relative: str, change: Callable[[bytes], bytes]) -> Path:
+    """A copy of `site` in `root` made of links, but for the one file at `relative`, written
+    as `change` makes its bytes: a server that damages exactly one file on the way."""
+    source, target = site, root
+    parts = relative.split("/")
+    for depth, part in enumerate(parts):
+        for entry in source.iterdir():
+            if entry.name != part:
+                (target / entry.name).symlink_to(entry)
+        source, target = source / part, target / part
+        if depth < len(parts) - 1:
+            target.mkdir()
+    target.write_bytes(change(source.read_bytes()))
+    return root
