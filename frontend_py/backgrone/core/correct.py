@@ -22,7 +22,10 @@ COLOUR = 0.1  # cost per unit of colour gradient (0..255 scale)
 PROB = 0.5  # cost per unit of probability gradient (0..255 scale)
 TAU = 10.0  # reach of a click, in working pixels, before scaling by its depth
 SCALE = 3.0  # reach per working pixel of the click's depth inside its wrong region
-SHARE = 0.3  # at most this share of the pixels labelled the other way flips in one click
+SHARE = 0.6  # at most this share of the pixels labelled the other way flips in one click
+ENDED = 0.125  # a growth whose farthest pixel is this share short of its reach ended by itself
+LEVELS = 64  # histogram of geodesic distance, for where a growth stalls
+STALL = 0.5  # a stall: at most this share of the median growth per level
 FAR = 1.0e18
 DIAGONAL = math.sqrt(2.0)
 
@@ -49,15 +52,16 @@ class Work:
     """The working grid's planes, allocated by the caller (make_floats(n) -> a float buffer)."""
 
     def __init__(self, side: int, make_floats: Any) -> None:
+        self.side = side
         self.size = max(1, math.floor(side / GRID))
         count = self.size * self.size
         self.prob = make_floats(count)
         self.red = make_floats(count)
         self.green = make_floats(count)
         self.blue = make_floats(count)
-        self.cost = make_floats(count)
         self.label = make_floats(count)  # 1 subject, 0 background, on the working grid
         self.distance = make_floats(count)
+        self.bins = make_floats(LEVELS)
 
 
 def box_down(alpha8: Sequence[int], rgba: Sequence[int], side: int, work: Work) -> None:
@@ -87,39 +91,23 @@ def box_down(alpha8: Sequence[int], rgba: Sequence[int], side: int, work: Work) 
             work.label[k] = 1.0 if p * norm >= 127.5 else 0.0
 
 
-def sobel(plane: Sequence[float], size: int, x: int, y: int) -> float:
-    """Squared Sobel gradient of a plane at (x, y), edges clamped, divided by 64."""
-    # the frame clamped by hand: min and max are slow calls in the transpiled loop
-    x0 = x - 1 if x > 0 else 0
-    x1 = x + 1 if x < size - 1 else size - 1
-    y0 = (y - 1 if y > 0 else 0) * size
-    y1 = (y + 1 if y < size - 1 else size - 1) * size
-    yc = y * size
-    gx = (plane[y0 + x1] + 2.0 * plane[yc + x1] + plane[y1 + x1]) - \
-        (plane[y0 + x0] + 2.0 * plane[yc + x0] + plane[y1 + x0])
-    gy = (plane[y1 + x0] + 2.0 * plane[y1 + x] + plane[y1 + x1]) - \
-        (plane[y0 + x0] + 2.0 * plane[y0 + x] + plane[y0 + x1])
-    return (gx * gx + gy * gy) / 64.0
-
-
-def edge_costs(work: Work) -> None:
-    """The cost of crossing each working pixel: colour edges and the model's own edges."""
-    size = work.size
-    for y in range(size):
-        for x in range(size):
-            colour = sobel(work.red, size, x, y) + sobel(work.green, size, x, y) + \
-                sobel(work.blue, size, x, y)
-            work.cost[y * size + x] = 1.0 + COLOUR * math.sqrt(colour) + \
-                PROB * math.sqrt(sobel(work.prob, size, x, y))
+def step_cost(work: Work, j: int, k: int, length: float) -> float:
+    """The cost of the step between neighbours j and k: its length, more across a colour edge
+    (Euclidean RGB difference) or an edge of the model's probability (0..255)."""
+    dr = work.red[j] - work.red[k]
+    dg = work.green[j] - work.green[k]
+    db = work.blue[j] - work.blue[k]
+    dp = work.prob[j] - work.prob[k]
+    if dp < 0:
+        dp = -dp
+    return length * (1.0 + COLOUR * math.sqrt(dr * dr + dg * dg + db * db) + PROB * dp)
 
 
 def relax(work: Work, keep: float, forward: bool) -> None:
-    """One raster pass of geodesic distance over the pixels labelled other than `keep`:
-    each takes the cheapest of its four already-visited neighbours plus the mean cost of
-    the step (MCP's rule)."""
+    """One raster pass of geodesic distance over the pixels labelled other than `keep`: each
+    takes the cheapest of its four already-visited neighbours plus the step's cost."""
     size = work.size
     dist = work.distance
-    cost = work.cost
     label = work.label
     step = 1 if forward else -1
     first = 0 if forward else size - 1
@@ -131,12 +119,11 @@ def relax(work: Work, keep: float, forward: bool) -> None:
             if label[k] == keep:
                 continue
             best = dist[k]
-            here = cost[k]
             # the neighbour before in this row, and the three in the row before
             if 0 <= x - step < size:
                 j = k - step
-                if label[j] != keep:
-                    d = dist[j] + 0.5 * (here + cost[j])
+                if label[j] != keep and dist[j] < best:
+                    d = dist[j] + step_cost(work, j, k, 1.0)
                     if d < best:
                         best = d
             py = y - step
@@ -145,9 +132,8 @@ def relax(work: Work, keep: float, forward: bool) -> None:
                     px = x + dx
                     if 0 <= px < size:
                         j = py * size + px
-                        if label[j] != keep:
-                            length = 1.0 if dx == 0 else DIAGONAL
-                            d = dist[j] + length * 0.5 * (here + cost[j])
+                        if label[j] != keep and dist[j] < best:
+                            d = dist[j] + step_cost(work, j, k, 1.0 if dx == 0 else DIAGONAL)
                             if d < best:
                                 best = d
             dist[k] = best
@@ -180,6 +166,41 @@ def flipped(work: Work, keep: float, reach: float) -> int:
     return count
 
 
+def stall(work: Work, keep: float, reach: float, bins: Any) -> float:
+    """Where the growth stalls: the level (from reach / 16 up to the reach) at which the
+    fewest pixels are added per unit of distance, against the ring a free growth would add
+    (proportional to the level). An edge of the photo makes such a stall; a free growth
+    keeps the whole reach."""
+    top = 0.0
+    for k in range(work.size * work.size):
+        d = work.distance[k]
+        if work.label[k] != keep and d < reach and d > top:
+            top = d
+    if top <= 0.0 or top < reach * (1.0 - ENDED):
+        return reach  # the growth ended by itself, well before its reach: keep it whole
+    reach = top * (1.0 + 1.0 / LEVELS)
+    for b in range(LEVELS):
+        bins[b] = 0.0
+    for k in range(work.size * work.size):
+        d = work.distance[k]
+        if work.label[k] != keep and d < reach:
+            bins[math.floor(d * LEVELS / reach)] += 1.0
+    densities = []
+    for b in range(LEVELS // 16, LEVELS):
+        densities.append(bins[b] / (b + 0.5))
+    lowest = densities[0]
+    at = 0
+    for i in range(len(densities)):
+        if densities[i] < lowest:
+            lowest = densities[i]
+            at = i
+    ordered = sorted(densities)
+    median = ordered[len(ordered) // 2]
+    if lowest >= STALL * median:
+        return reach
+    return (at + LEVELS // 16) * reach / LEVELS
+
+
 def capped(work: Work, keep: float, reach: float) -> float:
     """The reach, halved until the click flips at most SHARE of the pixels labelled the other
     way: on a smooth background a weak edge would otherwise let one click take it all."""
@@ -210,7 +231,8 @@ def grow(work: Work, click: Click, side: int) -> None:
     for _ in range(2):
         relax(work, keep, True)
         relax(work, keep, False)
-    reach = capped(work, keep, TAU + SCALE * depth(work, keep, gx, gy))
+    reach = stall(work, keep, TAU + SCALE * depth(work, keep, gx, gy), work.bins)
+    reach = capped(work, keep, reach)
     for k in range(size * size):
         if work.label[k] != keep and work.distance[k] < reach:
             work.label[k] = keep
@@ -243,7 +265,6 @@ def correct(alpha8: Sequence[int], rgba: Sequence[int], side: int, clicks: List[
         out[i] = alpha8[i]
     if len(clicks) > 0:
         box_down(alpha8, rgba, side, work)
-        edge_costs(work)
         for click in clicks:
             grow(work, click, side)
         size = work.size
@@ -266,3 +287,25 @@ def correct(alpha8: Sequence[int], rgba: Sequence[int], side: int, clicks: List[
         if out[i] != alpha8[i]:
             changed += 1
     return changed
+
+
+def clicks_in_grid(hints: List[Any], width: int, height: int, side: int) -> List[Click]:
+    """protocol hints [[x, y, keep], ...] in the photo's pixels onto the mask's grid (pixel
+    centres, as the mask is stretched over the photo)."""
+    out = []
+    for hint in hints:
+        out.append(Click((hint[0] + 0.5) * side / width, (hint[1] + 0.5) * side / height, hint[2] is True))
+    return out
+
+
+def strokes_in_grid(strokes: List[Any], width: int, height: int, side: int) -> List[Stroke]:
+    """protocol strokes [[points, keep, radius], ...] onto the mask's grid; the radius scales
+    with the photo's larger side."""
+    out = []
+    scale = side / max(width, height)
+    for stroke in strokes:
+        points = []
+        for point in stroke[0]:
+            points.append([(point[0] + 0.5) * side / width, (point[1] + 0.5) * side / height])
+        out.append(Stroke(points, stroke[1] is True, stroke[2] * scale))
+    return out

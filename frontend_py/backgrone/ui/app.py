@@ -48,6 +48,8 @@ class App:
         self.restart_when_idle = False
         # Promise callbacks of jobs started through the API: [resolve, reject].
         self.waiters: Dict[int, List[Any]] = {}
+        # Corrective clicks and strokes of a job ([hints, strokes], core/correct.py).
+        self.hint_flags: Dict[int, List[Any]] = {}
         self.status: Any = None
         self.threads_line = doc.querySelector("[data-threads]")
         self.models_changed = False
@@ -122,7 +124,9 @@ class App:
         self.stage.follow(job, self.view.update(job, ""))
         refine = self.refine_flags[job.job_id] if job.job_id in self.refine_flags else protocol.REFINE_DEFAULT
         device = self.device_flags[job.job_id] if job.job_id in self.device_flags else "auto"
-        self.worker.process(job.job_id, job.engine, self.images[job.job_id], refine, device)
+        hinted = self.hint_flags[job.job_id] if job.job_id in self.hint_flags else [[], []]
+        self.worker.process(job.job_id, job.engine, self.images[job.job_id], refine, device,
+                            hinted[0], hinted[1])
 
     def restart_worker(self) -> None:
         self.restart_when_idle = True
@@ -201,7 +205,7 @@ class App:
                 __pragma__("jsiter")
                 answer = {
                     "png": message["png"], "width": message["width"], "height": message["height"],
-                    "timings": message["timings"],
+                    "timings": message["timings"], "confidence": message["confidence"],
                 }
                 __pragma__("nojsiter")
                 resolve(answer)

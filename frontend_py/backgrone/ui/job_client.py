@@ -22,8 +22,9 @@ class JobClient(WorkerChannel):
         a Promise of its answer, rejected with a catalogue message."""
         return self.ask(lambda request_id: protocol.engine_request(kind, request_id, engine, payload))
 
-    def process(self, job: int, engine: str, image: Any, refine: bool, device: str) -> None:
-        self.post(protocol.process(job, engine, image, refine, device))
+    def process(self, job: int, engine: str, image: Any, refine: bool, device: str,
+                hints: Any, strokes: Any) -> None:
+        self.post(protocol.process(job, engine, image, refine, device, hints, strokes))
 
     def crash(self) -> None:
         """Fault injection for the tests: the worker throws as if it had crashed."""
