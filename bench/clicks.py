@@ -19,6 +19,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -53,11 +54,20 @@ MAX_DROP = 0.01
 class Corrector:
     """core/correct.py transpiled and run by Node, one request a line."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: list[str]) -> None:
         from transpile import run_transcrypt
 
         self.folder = Path(tempfile.mkdtemp(prefix="clicks-"))
         run_transcrypt(ROOT / "bench" / "clicks_entry.py", self.folder, ["-xp", str(ROOT / "frontend_py")])
+        # --set NAME=VALUE: a parameter of core/correct.py changed in the compiled copy (tuning).
+        module = self.folder / "backgrone.core.correct.js"
+        text = module.read_text()
+        for setting in settings:
+            name, value = setting.split("=")
+            text, found = re.subn(rf"^export var {name} = [^;]*;", f"export var {name} = {float(value)};",
+                                  text, flags=re.M)
+            assert found == 1, name
+        module.write_text(text)
         self.node = subprocess.Popen(["node", str(ROOT / "bench" / "clicks_node.mjs"), str(self.folder)],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.input = self.folder / "in.bin"
@@ -204,11 +214,14 @@ def main() -> None:
     parser.add_argument("--eval", type=Path, default=Path(os.environ.get("BENCH_EVAL", quality.DEFAULT_EVAL)))
     parser.add_argument("--engines", nargs="+", default=quality.ISNET_ENGINES)
     parser.add_argument("--sets", nargs="+", default=["photos", "held", "tune"])
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a core/correct.py parameter changed for this run (tuning)")
+    parser.add_argument("--out", default="clicks.json")
     args = parser.parse_args()
     if not (args.eval / "manifest.csv").exists():
         print(f"clicks: no eval folder at {args.eval}; skipped")
         return
-    corrector = Corrector()
+    corrector = Corrector(args.set)
     results: dict[str, Any] = {}
     for engine in args.engines:
         for which in args.sets:
@@ -227,8 +240,8 @@ def main() -> None:
                   f"{np.median(times):.0f} ms, max {np.max(times):.0f} ms over {len(times)}")
             results[label] = {"table": table, "spearman": rho, "correction_ms": times, "rows": rows}
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "clicks.json").write_text(json.dumps(results, indent=1))
-    print(f"\nwritten: {RESULTS / 'clicks.json'}")
+    (RESULTS / args.out).write_text(json.dumps(results, indent=1))
+    print(f"\nwritten: {RESULTS / args.out}")
 
 
 if __name__ == "__main__":

@@ -28,9 +28,9 @@ def correct_section(report: Any, rng: Random) -> None:
              [[40.0, 30.0, True]]]
     for clicks in hints:
         out = clamped_bytes(count)
+        stroke = correct.strokes_in_grid([[[[10, 40], [14, 42]], False, 3]], side, side, side)
         changed = correct.correct(alpha8, rgba, side, correct.clicks_in_grid(clicks, side, side, side),
-                                  correct.strokes_in_grid([[[[10, 40], [14, 42]], False, 3]], side, side, side),
-                                  work, out)
+                                  stroke, work, out)
         runs.append([changed, as_list(out, count)])
     report["correct"] = runs
     report["confidence"] = [confidence.confidence(alpha8, side, clamped_bytes(count)),

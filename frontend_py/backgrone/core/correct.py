@@ -2,15 +2,17 @@
 along the photo's own edges (geodesic growth), never a disc around the cursor.
 
 Works on a grid of the model's mask (its input size, `side` x `side`) with the photo at that size
-(the worker's small RGBA): both are box-averaged onto a working grid `GRID` times smaller, where
-each pixel costs 1 + COLOUR x (colour gradient) + PROB x (gradient of the model's probability) to
-cross. A click labelled `keep` grows through the pixels now labelled the other way, up to a
-geodesic distance of TAU + SCALE x (the click's distance to the nearest pixel already labelled
-`keep`): a click deep inside a big wrong region reaches far, one in a small region stays near.
-Clicks are applied oldest first, each on the labels the ones before left, so passing every
-click again gives the same result (stateless: undo is dropping the last). Strokes are painted
-after the clicks, as hard discs on the mask. Parameters were tuned on bench/clicks.py's tuning
-half of the composites. The hot loops run on typed arrays (Float64Array / array('d')).
+(the worker's small RGBA): both are box-averaged onto a working grid GRID times smaller, where a
+step between neighbours costs its length times 1 + COLOUR x (RGB difference) + PROB x
+(difference of the model's probability, 0..255). A click labelled `keep` grows through the
+pixels now labelled the other way, up to a geodesic reach of TAU + SCALE x (the click's distance
+to the nearest pixel already labelled `keep`: a click deep inside a big wrong region reaches
+far), cut where the growth stalls (an edge of the photo: `stall`) and at most SHARE of the pixels
+labelled the other way. Clicks are applied oldest first, each on the labels the ones before
+left, so passing every click again gives the same result (stateless: undo is dropping the last).
+Strokes are painted after the clicks, as hard discs on the mask. Parameters were chosen on
+bench/clicks.py's tuning half of the composites. The hot loops run on typed arrays
+(Float64Array in the worker, array('d') under CPython).
 """
 # __pragma__('skip')
 from typing import Any, List, MutableSequence, Sequence
@@ -100,7 +102,8 @@ def step_cost(work: Work, j: int, k: int, length: float) -> float:
     dp = work.prob[j] - work.prob[k]
     if dp < 0:
         dp = -dp
-    return length * (1.0 + COLOUR * math.sqrt(dr * dr + dg * dg + db * db) + PROB * dp)
+    cost: float = length * (1.0 + COLOUR * math.sqrt(dr * dr + dg * dg + db * db) + PROB * dp)
+    return cost
 
 
 def relax(work: Work, keep: float, forward: bool) -> None:

@@ -43,8 +43,8 @@ def remove_background(app: Any, image: Any, options: Any) -> Any:
         except AnyError as exc:
             reject(failure(messages.UNKNOWN_ENGINE, str(exc)))
             return
-        job = app.add(image, image.js_name if image.js_name else "image", engine_id, refine, device)
-        app.hint_flags[job.job_id] = hints_of(options)
+        job = app.add(image, image.js_name if image.js_name else "image", engine_id, refine, device,
+                      True, hints_of(options))
         app.waiters[job.job_id] = [resolve, reject]
 
     return __new__(Promise(executor))

@@ -100,9 +100,12 @@ class App:
             self.view.announce(str(len(files)) + " images added to the queue")
 
     def add(self, image: Any, file_name: str, engine_id: str,
-            refine: bool = protocol.REFINE_DEFAULT, device: str = "auto", show: bool = True) -> jobs.Job:
+            refine: bool = protocol.REFINE_DEFAULT, device: str = "auto", show: bool = True,
+            hinted: Any = None) -> jobs.Job:
         job = self.queue.add(file_name, engine_id)
         self.images[job.job_id] = image
+        if hinted:
+            self.hint_flags[job.job_id] = hinted
         self.refine_flags[job.job_id] = refine
         self.device_flags[job.job_id] = device
         self.view.add(job, image)
