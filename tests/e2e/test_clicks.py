@@ -1,17 +1,23 @@
-"""Corrective clicks through window.backgrone.removeBackground in real Chromium: the photo cut
+"""Corrective clicks in real Chromium. Through window.backgrone.removeBackground: the photo cut
 out before is corrected without a new inference, a keep click brings back the region it lands
 in, a stroke paints, no hints give the automatic cutout again, and every result says its
-confidence. Lightweight: the engine does not matter here."""
+confidence. Through the stage's Fix tool: a click changes the download, Undo restores it.
+Lightweight: the engine does not matter here."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
 from selenium import webdriver
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 from support import photos
-from support.browser import png_from, remove_background
+from support.browser import fetch_bytes, png_from, remove_background
 
 pytestmark = pytest.mark.e2e
 
@@ -59,3 +65,62 @@ def test_hints_correct_the_cutout_without_a_new_inference(page: webdriver.Chrome
     painted = alpha_of(stroked)
     assert painted[sy, sx] == 0 and painted[sy, sx + 10] == 0
     assert 50 < (painted < automatic).sum() < 2000
+
+
+
+def last_download(page: webdriver.Chrome) -> dict[str, str]:
+    found: dict[str, str] = page.execute_script("""
+        const cards = document.querySelectorAll('[data-job]');
+        const card = cards[cards.length - 1];
+        const link = card.querySelector('a[data-action=download]');
+        return {href: link.href, ready: link.dataset.ready, state: card.dataset.state};""")
+    return found
+
+
+def next_alpha(page: webdriver.Chrome, previous: str) -> tuple[str, np.ndarray]:
+    """The last card's next ready download after `previous`, its alpha."""
+    def made(d: webdriver.Chrome) -> str | bool:
+        link = last_download(d)
+        ready = link["ready"] == "true" and link["state"] == "done" and link["href"] != previous
+        return link["href"] if ready else False
+    href: str = WebDriverWait(page, 300).until(made)
+    return href, np.asarray(png_from(fetch_bytes(page, href)))[:, :, 3]
+
+
+def test_fix_on_the_stage_changes_the_download_and_undo_restores_it(
+        page: webdriver.Chrome, tmp_path: Path) -> None:
+    radio = WebDriverWait(page, 60).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, 'input[name=engine][value="lightweight"]'))
+    page.execute_script("arguments[0].click()", radio)
+    path = tmp_path / "coffee.png"
+    photos.coffee().resize((320, 240)).save(path)
+    before = len(page.find_elements(By.CSS_SELECTOR, "[data-job]"))
+    page.find_element(By.CSS_SELECTOR, "[data-images]").send_keys(str(path))
+    WebDriverWait(page, 300).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-job]")) > before)
+    href, automatic = next_alpha(page, "")
+    cards = page.find_elements(By.CSS_SELECTOR, "[data-job]")
+    view = cards[-1].find_element(By.CSS_SELECTOR, "[data-action=view]")
+    page.execute_script("arguments[0].focus()", view)
+    view.send_keys(Keys.ENTER)
+    viewer = page.find_element(By.CSS_SELECTOR, "[data-viewer]")
+    WebDriverWait(page, 30).until(lambda d: viewer.is_displayed())
+    viewer.find_element(By.CSS_SELECTOR, "[data-fix-toggle]").send_keys(Keys.ENTER)
+    assert viewer.find_element(By.CSS_SELECTOR, "[data-fix-controls]").is_displayed()
+    # A keep click on the background, away from the subject's edge.
+    background = np.argwhere(automatic == 0)
+    y, x = (int(v) for v in background[len(background) // 2])
+    canvas = viewer.find_element(By.CSS_SELECTOR, "[data-canvas]")
+    rect = canvas.rect
+    scale = rect["width"] / automatic.shape[1]
+    ActionChains(page).move_to_element_with_offset(
+        canvas, int((x + 0.5) * scale - rect["width"] / 2), int((y + 0.5) * scale - rect["height"] / 2)
+    ).click().perform()
+    href, fixed = next_alpha(page, href)
+    assert (fixed > automatic).sum() > 100 and abs(int(fixed[y, x]) - 255) <= 1
+    assert len(viewer.find_elements(By.CSS_SELECTOR, ".fix-dot")) == 1
+    undo = viewer.find_element(By.CSS_SELECTOR, "[data-fix-undo]")
+    WebDriverWait(page, 30).until(lambda d: undo.is_enabled())
+    undo.send_keys(Keys.ENTER)
+    href, undone = next_alpha(page, href)
+    assert np.array_equal(undone, automatic)
+    assert len(viewer.find_elements(By.CSS_SELECTOR, ".fix-dot")) == 0
