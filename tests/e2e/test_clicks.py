@@ -124,3 +124,31 @@ def test_fix_on_the_stage_changes_the_download_and_undo_restores_it(
     href, undone = next_alpha(page, href)
     assert np.array_equal(undone, automatic)
     assert len(viewer.find_elements(By.CSS_SELECTOR, ".fix-dot")) == 0
+
+
+@pytest.mark.parametrize("size", [(1280, 800, False), (390, 844, True)], ids=["1280x800", "390x844"])
+def test_the_whole_photo_stays_in_view_with_touch_up_or_fix_open(
+        page: webdriver.Chrome, size: tuple[int, int, bool]) -> None:
+    """The photo of the test before on the stage; each tool opened in turn."""
+    width, height, mobile = size
+    page.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+    try:
+        viewer = page.find_element(By.CSS_SELECTOR, "[data-viewer]")
+        assert viewer.is_displayed()
+        for tool, controls in (("[data-brush-toggle]", "[data-brush-controls]"),
+                               ("[data-fix-toggle]", "[data-fix-controls]")):
+            button = viewer.find_element(By.CSS_SELECTOR, tool)
+            page.execute_script("arguments[0].click()", button)
+            WebDriverWait(page, 30).until(
+                lambda d: d.find_element(By.CSS_SELECTOR, controls).is_displayed())
+            box = page.execute_script("""
+                const r = document.querySelector('[data-canvas]').getBoundingClientRect();
+                return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,
+                        width: innerWidth, height: innerHeight};""")
+            assert box["top"] >= 0 and box["left"] >= 0, (tool, box)
+            assert box["bottom"] <= box["height"] and box["right"] <= box["width"], (tool, box)
+            assert box["bottom"] - box["top"] > 100, (tool, box)  # and not shrunk to nothing
+            page.execute_script("arguments[0].click()", button)
+    finally:
+        page.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

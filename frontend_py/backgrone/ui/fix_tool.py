@@ -35,6 +35,12 @@ class FixTool:
         self.undo_button.addEventListener("click", lambda event: self.undo())
         self.redo_button.addEventListener("click", lambda event: self.redo())
         viewer.canvas.addEventListener("click", self.clicked)
+        # One tool at a time: Touch up puts Fix away.
+        root.querySelector("[data-brush-toggle]").addEventListener("click", lambda event: self.put_away())
+
+    def put_away(self) -> None:
+        if self.on:
+            self.set_on(False)
 
     def job_id(self) -> int:
         return self.viewer.result.job_id if self.viewer.result else 0
@@ -48,6 +54,7 @@ class FixTool:
             self.viewer.set_brush(False)
             self.viewer.set_split(0)  # the whole cutout in view
             self.announce("Fix on: click what the cutout got wrong; Alt-click or Remove for background.")
+        self.viewer.layout()
         self.show()
 
     def set_remove(self, on: bool) -> None:
