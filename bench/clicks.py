@@ -153,16 +153,21 @@ def clicked_run(corrector: Corrector, mask: np.ndarray, rgb: np.ndarray,
     return ious, times
 
 
-def items(eval_dir: Path, which: str, engine: str) -> Iterator[tuple[str, str, np.ndarray, np.ndarray, np.ndarray]]:
+Item = tuple[str, str, np.ndarray, np.ndarray, np.ndarray]  # name, source, photo, truth, mask
+
+
+def items(eval_dir: Path, which: str, engine: str) -> Iterator[Item]:
     digest = quality_native.model_digest(engine)
     if which == "photos":
         for item in csv.DictReader((eval_dir / "manifest.csv").open()):
             rgb = np.asarray(Image.open(eval_dir / item["image"]).convert("RGB"))
             truth = np.asarray(Image.open(eval_dir / item["mask"]).convert("L"))
-            yield item["name"], item["source"], rgb, truth, quality_native.mask_of(engine, rgb, item["name"], digest)
+            mask = quality_native.mask_of(engine, rgb, item["name"], digest)
+            yield item["name"], item["source"], rgb, truth, mask
         return
     for made in composites.composites(eval_dir, which):
-        yield made.name, made.source, made.rgb, made.truth, quality_native.mask_of(engine, made.rgb, made.name, digest)
+        mask = quality_native.mask_of(engine, made.rgb, made.name, digest)
+        yield made.name, made.source, made.rgb, made.truth, mask
 
 
 def noc(ious: list[float], target: float) -> int:
@@ -204,13 +209,16 @@ def print_table(title: str, table: dict[str, dict[str, Any]]) -> None:
     for name, e in table.items():
         o, i = e["ours"], e["ideal"]
         print(f"{name:14s} {e['n']:3d} | " + " / ".join(f"{o[f'iou{k}']:.4f}" for k in SHOWN)
-              + f" {o['noc90']:5.2f} {o['noc95']:5.2f} | " + " / ".join(f"{i[f'iou{k}']:.4f}" for k in SHOWN[1:])
-              + f" {i['noc90']:5.2f} {i['noc95']:5.2f} | {share_of_ideal(e, 1):6.0%}  {share_of_ideal(e, 3):6.0%} | "
+              + f" {o['noc90']:5.2f} {o['noc95']:5.2f} | "
+              + " / ".join(f"{i[f'iou{k}']:.4f}" for k in SHOWN[1:])
+              + f" {i['noc90']:5.2f} {i['noc95']:5.2f} | "
+              f"{share_of_ideal(e, 1):6.0%}  {share_of_ideal(e, 3):6.0%} | "
               f"{e['worst_drop']:+.4f} ({e['dropping']})")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--eval", type=Path, default=Path(os.environ.get("BENCH_EVAL", quality.DEFAULT_EVAL)))
     parser.add_argument("--engines", nargs="+", default=quality.ISNET_ENGINES)
     parser.add_argument("--sets", nargs="+", default=["photos", "held", "tune"])
@@ -231,7 +239,8 @@ def main() -> None:
                 ours, spent = clicked_run(corrector, mask, rgb, truth)
                 times += spent
                 rows.append({"name": name, "source": source, "ours": ours, "ideal": ideal_run(mask, truth),
-                             "confidence": confidence(array("B", mask.tobytes()), SIDE, bytearray(SIDE * SIDE))})
+                             "confidence": confidence(array("B", mask.tobytes()), SIDE,
+                                                      bytearray(SIDE * SIDE))})
             table = summary(rows)
             rho = float(spearmanr([r["confidence"] for r in rows], [r["ours"][0] for r in rows])[0])
             label = f"{engine}, {which}"

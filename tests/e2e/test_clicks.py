@@ -16,6 +16,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from backgrone.core.confidence import CHECK_BELOW
 from support import photos
 from support.browser import fetch_bytes, png_from, remove_background
 
@@ -38,6 +39,14 @@ def test_hints_correct_the_cutout_without_a_new_inference(page: webdriver.Chrome
     first = remove_background(page, data, "image/png", "astronaut.png", ENGINE)
     assert "inference" in first["timings"] and "reused" not in first["timings"]
     assert 0.0 <= first["confidence"] <= 1.0
+    # The queue's card says "check this one" exactly when the confidence is low.
+    card = page.execute_script("""
+        const cards = document.querySelectorAll('[data-job]');
+        const card = cards[cards.length - 1];
+        return {check: card.dataset.check, status: card.querySelector('.job-status').textContent};""")
+    low = first["confidence"] < CHECK_BELOW
+    assert card["check"] == ("true" if low else "false")
+    assert ("check this one" in card["status"]) == low
     automatic = alpha_of(first)
     # A keep click on the background, far from the subject's edge: the region it lands in.
     background = np.argwhere(automatic == 0)
@@ -141,7 +150,7 @@ def test_the_whole_photo_stays_in_view_with_touch_up_or_fix_open(
             button = viewer.find_element(By.CSS_SELECTOR, tool)
             page.execute_script("arguments[0].click()", button)
             WebDriverWait(page, 30).until(
-                lambda d: d.find_element(By.CSS_SELECTOR, controls).is_displayed())
+                lambda d, shown=controls: d.find_element(By.CSS_SELECTOR, shown).is_displayed())
             box = page.execute_script("""
                 const r = document.querySelector('[data-canvas]').getBoundingClientRect();
                 return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,
