@@ -20,8 +20,8 @@ from typing import Any, List, MutableSequence, Sequence
 import math
 
 GRID = 4  # working grid: the model's side / GRID (256 for ISNet's 1024)
-COLOUR = 0.1  # cost per unit of colour gradient (0..255 scale)
-PROB = 0.5  # cost per unit of probability gradient (0..255 scale)
+COLOUR = 0.3  # cost per unit of RGB difference (0..255) of a step
+PROB = 0.5  # cost per unit of probability difference (0..255) of a step
 TAU = 10.0  # reach of a click, in working pixels, before scaling by its depth
 SCALE = 3.0  # reach per working pixel of the click's depth inside its wrong region
 SHARE = 0.6  # at most this share of the pixels labelled the other way flips in one click
