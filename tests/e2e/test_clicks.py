@@ -135,6 +135,43 @@ def test_fix_on_the_stage_changes_the_download_and_undo_restores_it(
     assert len(viewer.find_elements(By.CSS_SELECTOR, ".fix-dot")) == 0
 
 
+def test_fix_by_keyboard_and_its_undo(page: webdriver.Chrome) -> None:
+    """The coffee photo of the test before on the stage, Fix on: arrow keys move the point onto
+    the background, Enter keeps what is there, Ctrl+Z takes it back."""
+    href, automatic = next_alpha(page, "")
+    height, width = automatic.shape
+    # The point's walk as the page does it (steps of 0.02 from the middle), to the place nearest
+    # the mouse click of the test before whose neighbourhood is background too.
+    background = np.argwhere(automatic == 0)
+    ty, tx = (int(v) for v in background[len(background) // 2])
+    walk: list[tuple[int, int, int, int, int]] = []
+    for ny in range(-20, 21):
+        for nx in range(-20, 21):
+            fx, fy = 0.5, 0.5
+            for _ in range(abs(nx)):
+                fx = min(1.0, max(0.0, fx + (0.02 if nx > 0 else -0.02)))
+            for _ in range(abs(ny)):
+                fy = min(1.0, max(0.0, fy + (0.02 if ny > 0 else -0.02)))
+            x, y = int(np.floor(fx * (width - 1))), int(np.floor(fy * (height - 1)))
+            inside = 8 <= x < width - 8 and 8 <= y < height - 8
+            if inside and (automatic[y - 8:y + 8, x - 8:x + 8] == 0).all():
+                walk.append(((x - tx) ** 2 + (y - ty) ** 2, nx, ny, x, y))
+    _, nx, ny, x, y = min(walk)
+    canvas = page.find_element(By.CSS_SELECTOR, "[data-canvas]")
+    page.execute_script("arguments[0].focus()", canvas)
+    keys = ([Keys.ARROW_RIGHT if nx > 0 else Keys.ARROW_LEFT] * abs(nx)
+            + [Keys.ARROW_DOWN if ny > 0 else Keys.ARROW_UP] * abs(ny))
+    ActionChains(page).send_keys(*keys).send_keys(Keys.ENTER).perform()
+    href, fixed = next_alpha(page, href)
+    # The point's pixel gained (it may sit on the grown region's upscaled rim), and a region did.
+    assert fixed[y, x] > automatic[y, x] and fixed[y - 2:y + 3, x - 2:x + 3].max() >= 254
+    assert (fixed > automatic).sum() > 100
+    ActionChains(page).key_down(Keys.CONTROL).send_keys("z").key_up(Keys.CONTROL).perform()
+    href, undone = next_alpha(page, href)
+    assert np.array_equal(undone, automatic)
+    page.execute_script("arguments[0].click()", page.find_element(By.CSS_SELECTOR, "[data-fix-toggle]"))
+
+
 @pytest.mark.parametrize("size", [(1280, 800, False), (390, 844, True)], ids=["1280x800", "390x844"])
 def test_the_whole_photo_stays_in_view_with_touch_up_or_fix_open(
         page: webdriver.Chrome, size: tuple[int, int, bool]) -> None:

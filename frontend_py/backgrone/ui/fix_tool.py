@@ -1,7 +1,8 @@
 """The stage's Fix tool: a click on the cutout says "this is the subject" (keep), Alt-click or
 the Remove button "this is background"; each click re-runs the job with every click so far
 (core/correct.py in the job worker, on the mask it remembers: no new inference). The clicks
-stay on the stage as dots; Undo and Redo drop and bring back the last one."""
+stay on the stage as dots; Undo and Redo (Ctrl+Z, Ctrl+Y) drop and bring back the last one. By
+keyboard: on the focused cutout, arrow keys move a point, Enter keeps, Delete removes."""
 # __pragma__('skip')
 from typing import Any, Callable, Dict, List
 from backgrone.jsglobals import document
@@ -35,6 +36,10 @@ class FixTool:
         self.undo_button.addEventListener("click", lambda event: self.undo())
         self.redo_button.addEventListener("click", lambda event: self.redo())
         viewer.canvas.addEventListener("click", self.clicked)
+        viewer.canvas.addEventListener("keydown", self.key_down)
+        root.addEventListener("keydown", self.shortcut)
+        # The keyboard's point on the photo, in 0..1 of its width and height.
+        self.at = [0.5, 0.5]
         # One tool at a time: Touch up puts Fix away.
         root.querySelector("[data-brush-toggle]").addEventListener("click", lambda event: self.put_away())
 
@@ -53,9 +58,45 @@ class FixTool:
         if self.on:
             self.viewer.set_brush(False)
             self.viewer.set_split(0)  # the whole cutout in view
+            self.viewer.canvas.tabIndex = 0
+        elif self.viewer.root.dataset.brush != "on":
+            self.viewer.canvas.tabIndex = -1
             self.announce("Fix on: click what the cutout got wrong; Alt-click or Remove for background.")
         self.viewer.layout()
         self.show()
+
+    def key_down(self, event: Any) -> None:
+        """On the focused cutout: arrow keys move the point (Shift: further), Enter keeps,
+        Delete or Alt+Enter removes."""
+        if not self.on:
+            return
+        step = 0.1 if event.shiftKey else 0.02
+        moves = {"ArrowLeft": [-step, 0.0], "ArrowRight": [step, 0.0], "ArrowUp": [0.0, -step],
+                 "ArrowDown": [0.0, step]}
+        if event.key in moves:
+            move = moves[event.key]
+            self.at = [min(1.0, max(0.0, self.at[0] + move[0])), min(1.0, max(0.0, self.at[1] + move[1]))]
+            self.show()
+        elif event.key == "Enter" or event.key == "Delete":
+            result = self.viewer.result
+            if result:
+                keep = event.key == "Enter" and not event.altKey
+                x = math.floor(self.at[0] * (result.width - 1))
+                y = math.floor(self.at[1] * (result.height - 1))
+                self.add(x, y, keep and self.remove_button.getAttribute("aria-pressed") != "true")
+        else:
+            return
+        event.preventDefault()
+
+    def shortcut(self, event: Any) -> None:
+        if self.on and (event.ctrlKey or event.metaKey):
+            key = event.key.lower()
+            if key == "z" and not event.shiftKey:
+                event.preventDefault()
+                self.undo()
+            elif key == "y" or key == "z" and event.shiftKey:
+                event.preventDefault()
+                self.redo()
 
     def set_remove(self, on: bool) -> None:
         self.remove_button.setAttribute("aria-pressed", "true" if on else "false")
@@ -69,6 +110,10 @@ class FixTool:
         x = math.floor((event.clientX - box.left) / box.width * result.width)
         y = math.floor((event.clientY - box.top) / box.height * result.height)
         keep = not (event.altKey or self.remove_button.getAttribute("aria-pressed") == "true")
+        self.add(x, y, keep)
+
+    def add(self, x: int, y: int, keep: bool) -> None:
+        job_id = self.job_id()
         if job_id not in self.hints:
             self.hints[job_id] = []
         self.hints[job_id].append([x, y, keep])
@@ -114,6 +159,12 @@ class FixTool:
         result = self.viewer.result
         if not result:
             return
+        if self.on:
+            point = document.createElement("span")  # the keyboard's point
+            point.className = "fix-point"
+            point.style.left = str(self.at[0] * 100) + "%"
+            point.style.top = str(self.at[1] * 100) + "%"
+            self.dots.appendChild(point)
         for hint in hints:
             dot = document.createElement("span")
             dot.className = "fix-dot"

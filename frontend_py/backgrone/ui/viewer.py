@@ -304,6 +304,8 @@ class Viewer:
         if not (event.ctrlKey or event.metaKey) or tag == "INPUT" and event.target.js_type == "text":
             return
         key = event.key.lower()
+        if self.root.dataset.fix == "on":
+            return  # the Fix tool's own undo and redo (ui/fix_tool.py)
         if key == "z" and not event.shiftKey:
             event.preventDefault()
             self.touchup.undo()
