@@ -15,7 +15,7 @@ import onnxruntime as ort
 from PIL import Image
 
 from backgrone.core.engines import OUTPUT_MINMAX, Engine, find_engine
-from support import metrics
+from support import bilinear, metrics
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = ROOT / "public" / "models"
@@ -63,8 +63,9 @@ def mask(image: Image.Image, engine_id: str) -> np.ndarray:
 
 
 def alpha(image: Image.Image, engine_id: str) -> np.ndarray:
-    """The mask at the photo's size as uint8, through bilinear upscaling."""
-    return np.asarray(Image.fromarray(mask(image, engine_id)).resize(image.size, Image.Resampling.BILINEAR))
+    """The plain cutout's alpha at the photo's size (uint8): the mask upscaled as the page
+    does it (support/bilinear, the numpy twin of core/bilinear), the photo taken as opaque."""
+    return bilinear.alpha(mask(image, engine_id), image.width, image.height)
 
 
 def agreement(ours: np.ndarray, native: np.ndarray) -> tuple[float, float]:
