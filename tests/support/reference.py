@@ -68,6 +68,16 @@ def alpha(image: Image.Image, engine_id: str) -> np.ndarray:
     return bilinear.alpha(mask(image, engine_id), image.width, image.height)
 
 
+# How closely the page's plain cutout must agree with alpha(): IoU at least MIN_IOU, MAD at most
+# MAX_MAD. Before issue 19 the reference was PIL's bilinear resize, held to 0.99 and 2/255; PIL
+# antialiases when it shrinks and rounds between its passes, which the page does not: on the
+# tests' photos (all masks shrunk from 1024) it is up to 0.35/255 in MAD and 5.5e-4 in 1 - IoU
+# from the page's own arithmetic. Both are distances (the triangle inequality holds), so the old
+# bounds less those gaps pass no cutout the old checks would have failed.
+MIN_IOU = 0.991
+MAX_MAD = 1.5 / 255
+
+
 def agreement(ours: np.ndarray, native: np.ndarray) -> tuple[float, float]:
     """(IoU of the masks thresholded at 0.5, mean absolute difference in 0..1)."""
     return metrics.iou(ours, native), metrics.mae(ours, native)
