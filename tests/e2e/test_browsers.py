@@ -86,8 +86,8 @@ def assert_agrees(png: Image.Image, name: str, engine: str) -> None:
     ours = np.asarray(png)[:, :, 3]
     iou, mad = reference.agreement(ours, native_alpha(name))
     print(f"{engine} {name}: IoU {iou:.4f}, mean abs diff {mad * 255:.3f}/255")
-    assert iou >= 0.99
-    assert mad <= 2 / 255
+    assert iou >= reference.MIN_IOU
+    assert mad <= reference.MAX_MAD
     # A cutout, not a copy: some background must be gone and some subject kept.
     assert (ours == 0).mean() > 0.05 and (ours == 255).mean() > 0.05
 

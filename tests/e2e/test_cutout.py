@@ -17,9 +17,6 @@ from support.server import Server
 
 pytestmark = pytest.mark.e2e
 
-MIN_IOU = 0.99
-MAX_MAD = 2 / 255
-
 
 def assert_agrees(png: Image.Image, source: Image.Image, engine: str) -> tuple[float, float]:
     assert png.mode == "RGBA"
@@ -27,8 +24,8 @@ def assert_agrees(png: Image.Image, source: Image.Image, engine: str) -> tuple[f
     ours = np.asarray(png)[:, :, 3]
     iou, mad = reference.agreement(ours, reference.alpha(source, engine))
     print(f"{engine}: IoU {iou:.4f}, mean abs diff {mad * 255:.3f}/255")
-    assert iou >= MIN_IOU
-    assert mad <= MAX_MAD
+    assert iou >= reference.MIN_IOU
+    assert mad <= reference.MAX_MAD
     # A cutout, not a copy: some background must be gone and some subject kept.
     assert (ours == 0).mean() > 0.05 and (ours == 255).mean() > 0.05
     return iou, mad

@@ -125,7 +125,7 @@ def test_switching_engine_while_a_job_runs(browser: webdriver.Chrome, origin: Se
     for job, engine in zip(jobs, ("lightweight", "precision"), strict=True):
         ours = np.asarray(png_from(fetch_bytes(browser, job["href"])))[:, :, 3]
         iou, mad = reference.agreement(ours, reference.alpha(image, engine))
-        assert iou >= 0.99 and mad <= 2 / 255, engine
+        assert iou >= reference.MIN_IOU and mad <= reference.MAX_MAD, engine
 
 
 def test_fifty_files_all_finish_and_release_their_memory(browser: webdriver.Chrome, origin: Server,

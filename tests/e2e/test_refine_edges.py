@@ -35,7 +35,7 @@ def test_refine_true_and_false_both_work_and_differ_at_the_edge(page: webdriver.
     assert plain.shape == refined.shape == (photo.height, photo.width, 4)
     # Off is the plain pipeline: it agrees with native onnxruntime's bilinear mask.
     iou, mad = reference.agreement(plain[..., 3], reference.alpha(photo, "lightweight"))
-    assert iou >= 0.99 and mad <= 2 / 255
+    assert iou >= reference.MIN_IOU and mad <= reference.MAX_MAD
     # Off is the default (protocol.REFINE_DEFAULT, issue 16); on is a cutout too.
     assert np.array_equal(default, plain)
     alpha = refined[..., 3].astype(int)

@@ -10,7 +10,8 @@ from backgrone.core import jobs, messages, protocol  # noqa: E402
 from backgrone.core.engines import ENGINES, OUTPUT_CLAMP, OUTPUT_MINMAX, find_engine  # noqa: E402
 from backgrone.core.engines import GPU_AS_IS, GPU_FP16, GPU_NONE, with_input_size  # noqa: E402
 from backgrone.core import devices  # noqa: E402
-from backgrone.core.geometry import bilinear_axis, fits  # noqa: E402
+from backgrone.core.bilinear import block_axis, pixel_axis, resize_axis  # noqa: E402
+from backgrone.core.geometry import fits  # noqa: E402
 from backgrone.core.mask import apply_alpha, mask_to_alpha8  # noqa: E402
 from backgrone.core.tensor import rgba_to_nchw  # noqa: E402
 from backgrone.core import backdrop, brush, output, sniff  # noqa: E402
@@ -27,8 +28,13 @@ def main() -> None:
 
     axes = []
     for pair in [[1024, 512], [512, 1024], [7, 3], [3, 7], [1, 5], [5, 1], [1024, 4000]]:
-        axis = bilinear_axis(pair[0], pair[1])
+        axis = resize_axis(pair[0], pair[1])
         axes.append([axis.lo, axis.hi, axis.frac])
+        # Refinement's: the mask at blocks of 3 pixels' centres, and the blocks back to pixels.
+        blocks = block_axis(pair[0], pair[1], 3, (pair[1] + 2) // 3)
+        axes.append([blocks.lo, blocks.hi, blocks.frac])
+        back = pixel_axis(len(blocks.lo), pair[1], 3)
+        axes.append([back.lo, back.hi, back.frac])
     report["axes"] = axes
 
     side = 9
@@ -66,7 +72,7 @@ def main() -> None:
         photo = clamped_bytes(4 * width * height)
         for i in range(4 * width * height):
             photo[i] = rng.next_int(256)
-        apply_alpha(mask, side, side, photo, width, height)
+        apply_alpha(mask, side, side, photo, width, height, doubles(width))
         upscaled.append(as_list(photo, 4 * width * height))
     report["apply_alpha"] = upscaled
 
@@ -379,7 +385,7 @@ def strips_section(report: Any, rng: Random) -> None:
         unrefined = band_of(photo, width, top, rows)
         refine.write_rows(band, top, rows, plan, planes, line)
         bands.append(as_list(band, 4 * width * rows))
-        apply_alpha_rows(mask, side, side, unrefined, width, height, top, rows)
+        apply_alpha_rows(mask, side, side, unrefined, width, height, top, rows, doubles(width))
         alphas.append(as_list(unrefined, 4 * width * rows))
     report["banded"] = [bands, alphas]
 

@@ -1,4 +1,4 @@
-"""core/ geometry, tensor and mask under CPython, against independent references."""
+"""core/ geometry, bilinear taps, tensor and mask under CPython, against independent references."""
 from __future__ import annotations
 
 from array import array
@@ -8,15 +8,16 @@ import pytest
 from PIL import Image
 
 from backgrone.core.engines import OUTPUT_CLAMP, OUTPUT_MINMAX, find_engine
-from backgrone.core.geometry import bilinear_axis, fits
+from backgrone.core.bilinear import resize_axis
+from backgrone.core.geometry import fits
 from backgrone.core.mask import apply_alpha, mask_to_alpha8, to_byte
 from backgrone.core.tensor import rgba_to_nchw
 
 
-def test_bilinear_axis_identity_and_doubling() -> None:
-    same = bilinear_axis(4, 4)
+def test_resize_axis_identity_and_doubling() -> None:
+    same = resize_axis(4, 4)
     assert same.lo == [0, 1, 2, 3] and same.frac == [0.0, 0.0, 0.0, 0.0]
-    double = bilinear_axis(2, 4)
+    double = resize_axis(2, 4)
     # Half-pixel centres: output 0 clamps to the first pixel, 1 and 2 blend 1/4 and 3/4,
     # and output 3 reads the last pixel twice (lo == hi), whatever its fraction.
     assert double.lo == [0, 0, 0, 1] and double.hi == [1, 1, 1, 1]
@@ -61,7 +62,7 @@ def test_apply_alpha_matches_pil_bilinear_upscale() -> None:
     mask = rng.integers(0, 256, size=(16, 16), dtype=np.uint8)
     width, height = 53, 37
     rgba = bytearray(b"\xff" * (4 * width * height))
-    apply_alpha(bytes(mask.tobytes()), 16, 16, rgba, width, height)
+    apply_alpha(bytes(mask.tobytes()), 16, 16, rgba, width, height, array("d", bytes(8 * width)))
     ours = np.frombuffer(bytes(rgba), dtype=np.uint8).reshape(height, width, 4)[:, :, 3]
     pil = np.asarray(Image.fromarray(mask).resize((width, height), Image.Resampling.BILINEAR))
     assert np.abs(ours.astype(int) - pil.astype(int)).max() <= 1
@@ -69,7 +70,7 @@ def test_apply_alpha_matches_pil_bilinear_upscale() -> None:
 
 def test_apply_alpha_keeps_the_photos_own_transparency() -> None:
     rgba = bytearray([9, 9, 9, 0, 9, 9, 9, 128, 9, 9, 9, 255, 9, 9, 9, 255])
-    apply_alpha(bytes([255, 255, 128, 0]), 2, 2, rgba, 2, 2)
+    apply_alpha(bytes([255, 255, 128, 0]), 2, 2, rgba, 2, 2, array("d", bytes(16)))
     assert list(rgba[3::4]) == [0, 128, 128, 0]
     assert list(rgba[0::4]) == [9, 9, 9, 9]
 

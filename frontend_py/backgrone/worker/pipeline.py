@@ -138,12 +138,17 @@ class Pipeline:
             self._pixels = __new__(Float32Array(3 * count))
             self._alpha = __new__(Uint8ClampedArray(count))
 
+    def line(self, length: int) -> Any:
+        """The kept float64 scratch line, at least `length` long."""
+        if not self._line or self._line.length < length:
+            self._line = __new__(Float64Array(length))
+        return self._line
+
     def refine_planes(self, plan: RefinePlan) -> Planes:
         """The refinement's working planes for this plan, in the kept buffers."""
         if not self._planes or self._planes.length < PLANES * plan.count:
             self._planes = __new__(Float32Array(PLANES * plan.count))
-        if not self._line or self._line.length < plan.line_length:
-            self._line = __new__(Float64Array(plan.line_length))
+        self.line(plan.line_length)
         planes = []
         for k in range(PLANES):
             planes.append(self._planes.subarray(k * plan.count, (k + 1) * plan.count))
@@ -177,7 +182,8 @@ class Pipeline:
                 write_rows(pixels.data, top, rows, plan, planes, self._line)
                 timings["refine"] += performance.now() - refined
             else:
-                apply_alpha_rows(self._alpha, side, side, pixels.data, width, height, top, rows)
+                apply_alpha_rows(self._alpha, side, side, pixels.data, width, height, top, rows,
+                                 self.line(width))
             mark = performance.now()
             writer.add(bands, pixels, top)
             encoding += performance.now() - mark
