@@ -6,7 +6,7 @@ Run by CPython as it is and by Node after Transcrypt: the two outputs must be id
 from typing import Any, List
 # __pragma__('noskip')
 from parity_support import Random, as_list, clamped_bytes, doubles, dump, floats  # noqa: E402
-from backgrone.core import jobs, messages, protocol  # noqa: E402
+from backgrone.core import jobs, errors, protocol  # noqa: E402
 from backgrone.core.engines import ENGINES, OUTPUT_CLAMP, OUTPUT_MINMAX, find_engine  # noqa: E402
 from backgrone.core.engines import GPU_AS_IS, GPU_FP16, GPU_NONE, with_input_size  # noqa: E402
 from backgrone.core import devices  # noqa: E402
@@ -86,7 +86,7 @@ def main() -> None:
     report["jobs"] = trace
     report["names"] = [jobs.output_name(n) for n in ["photo.jpg", "archive.tar.gz", ".hidden", "plain", ""]]
     report["fractions"] = [protocol.stage_fraction(s, 1, 4) for s in protocol.STAGES]
-    report["messages"] = [messages.message_for(messages.NOT_AN_IMAGE, "x"), messages.message_for("nope", "")]
+    report["messages"] = [errors.message_for(errors.NOT_AN_IMAGE, "x"), errors.message_for("nope", "")]
     try:
         find_engine("nope")
         report["unknown_engine"] = ""
@@ -139,8 +139,8 @@ def devices_section(report: Any) -> None:
         b[i] = i * 0.25 + (0.125 if i == 2 else 0)
     report["largest_difference"] = [devices.largest_difference(a, b, 4), devices.largest_difference(a, a, 4)]
     report["placement"] = devices.placement(PLACEMENT_LOG)
-    report["gpu_message"] = [messages.message_for(messages.GPU_UNAVAILABLE, "the device was lost"),
-                             messages.message_for(messages.GPU_UNAVAILABLE, "")]
+    report["gpu_message"] = [errors.message_for(errors.GPU_UNAVAILABLE, "the device was lost"),
+                             errors.message_for(errors.GPU_UNAVAILABLE, "")]
     small = with_input_size(find_engine("balanced"), 64)
     report["sized"] = [small.input_size, small.engine_id, small.output_mode,
                        find_engine("balanced").input_size]

@@ -7,7 +7,7 @@ from array import array
 
 import pytest
 
-from backgrone.core import devices, messages
+from backgrone.core import devices, errors
 from backgrone.core.engines import ENGINES, GPU_AS_IS, GPU_FP16, GPU_NONE, find_engine, with_input_size
 
 HARDWARE_F16 = devices.Adapter("nvidia", "ampere", False, True)
@@ -89,9 +89,9 @@ def test_placement_reads_orts_verbose_log() -> None:
 
 
 def test_gpu_message_puts_the_reason_inside_one_line() -> None:
-    text = messages.message_for(messages.GPU_UNAVAILABLE, "the GPU device was lost")
+    text = errors.message_for(errors.GPU_UNAVAILABLE, "the GPU device was lost")
     assert text == "GPU unavailable: the GPU device was lost; using the CPU."
-    assert messages.message_for(messages.GPU_UNAVAILABLE, "") == \
+    assert errors.message_for(errors.GPU_UNAVAILABLE, "") == \
         "GPU unavailable: unknown reason; using the CPU."
 
 

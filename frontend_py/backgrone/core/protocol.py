@@ -165,7 +165,7 @@ def zip_request(request_id: int, names: List[str], blobs: List[Any]) -> Message:
 
 
 def reply(request_id: int, value: Any, code: str, detail: str) -> Message:
-    """The answer to a request: a value, or a core/messages code (with a technical `detail`);
+    """The answer to a request: a value, or a core/errors code (with a technical `detail`);
     `code` is "" for success."""
     return {"kind": REPLY, "request": request_id, "value": value, "code": code, "detail": detail}
 

@@ -5,7 +5,7 @@ from typing import Any, Dict, List
 from backgrone.jsglobals import Promise, URL, console, __new__, __pragma__
 # __pragma__('noskip')
 
-from backgrone.core.messages import AnyError
+from backgrone.core.errors import AnyError
 from backgrone.sw import contract
 from backgrone.core import protocol
 from backgrone.web import sha256_hex

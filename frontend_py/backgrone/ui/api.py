@@ -4,9 +4,9 @@ from typing import Any
 from backgrone.jsglobals import Object, Promise, __new__, __pragma__
 # __pragma__('noskip')
 
-from backgrone.core import devices, messages, protocol
+from backgrone.core import devices, errors, protocol
 from backgrone.core.engines import DEFAULT_ENGINE, find_engine
-from backgrone.core.messages import AnyError
+from backgrone.core.errors import AnyError
 from backgrone.ui.channel import failure
 
 
@@ -25,7 +25,7 @@ def remove_background(app: Any, image: Any, options: Any) -> Any:
         try:
             find_engine(engine_id)
         except AnyError as exc:
-            reject(failure(messages.UNKNOWN_ENGINE, str(exc)))
+            reject(failure(errors.UNKNOWN_ENGINE, str(exc)))
             return
         job = app.add(image, image.js_name if image.js_name else "image", engine_id, refine, device)
         app.waiters[job.job_id] = [resolve, reject]

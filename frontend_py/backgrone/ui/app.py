@@ -5,8 +5,8 @@ from typing import Any, Dict, List
 from backgrone.jsglobals import URL, Error, Promise, console, __new__, __pragma__
 # __pragma__('noskip')
 
-from backgrone.core import jobs, messages, protocol
-from backgrone.core.messages import AnyError
+from backgrone.core import jobs, errors, protocol
+from backgrone.core.errors import AnyError
 from backgrone.ui.job_client import JobClient
 from backgrone.core.threads import threads_note
 from backgrone.ui.engine_picker import EnginePicker
@@ -146,7 +146,7 @@ class App:
             self.devices.show(message)
             return
         if kind == protocol.NOTICE:
-            text = messages.message_for(message["code"], message["detail"])
+            text = errors.message_for(message["code"], message["detail"])
             console.warn("backgrone:", text)
             self.engines.say(text)
             self.view.announce(text)
@@ -180,7 +180,7 @@ class App:
                 self.models_changed = False
                 detach(self.engines.refresh())
         elif kind == protocol.ERROR:
-            self.fail(job, messages.message_for(message["code"], message["detail"]))
+            self.fail(job, errors.message_for(message["code"], message["detail"]))
 
     def fail(self, job: jobs.Job, text: str) -> None:
         console.warn("backgrone:", job.file_name, text)
@@ -210,7 +210,7 @@ class App:
     def on_worker_crash(self, detail: str) -> None:
         job = self.queue.running()
         if job is not None:
-            self.fail(job, messages.message_for(messages.WORKER_CRASHED, detail))
+            self.fail(job, errors.message_for(errors.WORKER_CRASHED, detail))
 
     # --- what the user does to jobs ---------------------------------------------------------
 
@@ -244,7 +244,7 @@ class App:
         if job is not None:
             self.view.cancelled(job)
             self.stage.follow(job, "Cancelled")
-        self.settle(job_id, None, messages.message_for(messages.CANCELLED, ""))
+        self.settle(job_id, None, errors.message_for(errors.CANCELLED, ""))
 
     def retry(self, job_id: int) -> None:
         job = self.queue.find(job_id)

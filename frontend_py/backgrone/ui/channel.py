@@ -6,7 +6,7 @@ from typing import Any, Callable, Dict, List
 from backgrone.jsglobals import Error, Promise, Worker, clearTimeout, console, setTimeout, __new__, __pragma__
 # __pragma__('noskip')
 
-from backgrone.core import messages, protocol
+from backgrone.core import errors, protocol
 
 # __pragma__('skip')
 MessageFn = Callable[[protocol.Message], None]
@@ -17,7 +17,7 @@ BuildFn = Callable[[int], protocol.Message]  # request id -> the request message
 
 def failure(code: str, detail: str) -> Any:
     """The Error a request rejects with: the catalogue's words for `code`."""
-    return __new__(Error(messages.message_for(code, detail)))
+    return __new__(Error(errors.message_for(code, detail)))
 
 
 class WorkerChannel:
@@ -74,13 +74,13 @@ class WorkerChannel:
 
         def executor(resolve: Any, reject: Any) -> None:
             if signal and signal.aborted:
-                reject(failure(messages.CANCELLED, ""))
+                reject(failure(errors.CANCELLED, ""))
                 return
             self.pending[request_id] = [resolve, reject]
             self.ensure().postMessage(build(request_id))
             if signal:
                 signal.addEventListener(
-                    "abort", lambda event: self.settle(request_id, None, messages.CANCELLED, ""))
+                    "abort", lambda event: self.settle(request_id, None, errors.CANCELLED, ""))
 
         promise = __new__(Promise(executor))
         self.release()

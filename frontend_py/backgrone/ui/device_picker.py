@@ -7,7 +7,7 @@ from backgrone.jsglobals import console, __pragma__
 # __pragma__('noskip')
 
 from backgrone.core import devices, protocol
-from backgrone.core.messages import AnyError
+from backgrone.core.errors import AnyError
 from backgrone.ui.job_client import JobClient
 
 STORAGE_KEY = "backgrone.device"

@@ -8,7 +8,7 @@ from backgrone.jsglobals import Error, Promise, URL, console, __new__
 
 from backgrone.core.brush import EditHistory
 from backgrone.core.output import OutputSettings, output_name, unique_names
-from backgrone.core.messages import AnyError
+from backgrone.core.errors import AnyError
 from backgrone.ui.export_client import ExportClient
 
 ZIP_NAME = "backgrone-cutouts.zip"

@@ -8,7 +8,7 @@ import math
 
 from backgrone.core import protocol
 from backgrone.core.engines import DEFAULT_ENGINE
-from backgrone.core.messages import AnyError
+from backgrone.core.errors import AnyError
 from backgrone.ui.job_client import JobClient
 
 # __pragma__('skip')

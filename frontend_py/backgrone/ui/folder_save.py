@@ -6,7 +6,7 @@ from typing import Any, Callable, List
 from backgrone.jsglobals import console, __pragma__
 # __pragma__('noskip')
 
-from backgrone.core.messages import AnyError
+from backgrone.core.errors import AnyError
 from backgrone.core.output import free_names
 from backgrone.ui.downloads import Downloads, error_text
 

@@ -4,7 +4,7 @@ requests answered through the one request channel."""
 from typing import Any
 # __pragma__('noskip')
 
-from backgrone.core import messages, protocol
+from backgrone.core import errors, protocol
 from backgrone.ui.channel import WorkerChannel
 
 
@@ -13,7 +13,7 @@ class JobClient(WorkerChannel):
     message and keeps the open model session."""
 
     def __init__(self, url: str, on_message: Any, on_crash: Any) -> None:
-        WorkerChannel.__init__(self, url, protocol.JOB_WORKER, messages.WORKER_CRASHED, True, 0,
+        WorkerChannel.__init__(self, url, protocol.JOB_WORKER, errors.WORKER_CRASHED, True, 0,
                                on_message, on_crash)
 
     def request(self, kind: str, engine: str, payload: Any) -> Any:

@@ -7,7 +7,7 @@ from typing import Any, Callable, List
 
 from backgrone.core import protocol
 from backgrone.core.engines import find_engine
-from backgrone.core.messages import AnyError
+from backgrone.core.errors import AnyError
 
 # __pragma__('skip')
 TextFn = Callable[[], str]  # a type alias: mypy only

@@ -8,7 +8,7 @@ from backgrone.jsglobals import Float32Array, Promise, console, fetch, navigator
 import math
 
 from backgrone.core import devices
-from backgrone.core.messages import AnyError
+from backgrone.core.errors import AnyError
 
 FOLDER = "ort-gpu/"  # build/gpu_runtime.py
 SELF_TEST_MODEL = "selftest.onnx"
