@@ -17,8 +17,8 @@ THREAD_PREFIX = "em-pthread"
 
 # page -> job worker
 PROCESS = "process"
-# page -> job worker requests
-ENGINES = "engines"
+# page -> job worker requests (each has its constructor below)
+LIST_ENGINES = "engines"  # the engine table with each engine's cache state (not engines.ENGINES)
 CLEAR_CACHE = "clear_cache"
 IMPORT_MODEL = "import_model"
 PRELOAD = "preload"
@@ -134,10 +134,33 @@ def skip_waiting() -> Message:
     return {"kind": SKIP_WAITING}
 
 
-def engine_request(kind: str, request_id: int, engine: str, payload: Any) -> Message:
-    """A job worker request (ENGINES, CLEAR_CACHE, IMPORT_MODEL, PRELOAD, GPU_RETRY, GPU_FAULT):
-    engine and payload per kind."""
-    return {"kind": kind, "request": request_id, "engine": engine, "payload": payload}
+def list_engines(request_id: int) -> Message:
+    """The engines and what is saved of each (worker/models.describe)."""
+    return {"kind": LIST_ENGINES, "request": request_id}
+
+
+def clear_cache(request_id: int) -> Message:
+    """Delete every saved model; answered with how many."""
+    return {"kind": CLEAR_CACHE, "request": request_id}
+
+
+def import_model(request_id: int, engine: str, model: Any) -> Message:
+    """A user's .onnx file (a Blob) for `engine`: checked, saved; answered with the listing."""
+    return {"kind": IMPORT_MODEL, "request": request_id, "engine": engine, "model": model}
+
+
+def preload(request_id: int, engine: str) -> Message:
+    """Open a cached engine's session now; never downloads."""
+    return {"kind": PRELOAD, "request": request_id, "engine": engine}
+
+
+def gpu_retry(request_id: int) -> Message:
+    return {"kind": GPU_RETRY, "request": request_id}
+
+
+def gpu_fault(request_id: int, fault: str) -> Message:
+    """Test hook: GPU_FAULT's `fault`, "lose" or "mismatch"."""
+    return {"kind": GPU_FAULT, "request": request_id, "fault": fault}
 
 
 def layers_request(request_id: int, cutout: Any, photo: Any) -> Message:

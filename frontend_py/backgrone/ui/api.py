@@ -35,7 +35,7 @@ def remove_background(app: Any, image: Any, options: Any) -> Any:
 
 async def clear_cache(app: Any) -> int:
     """clearCache(): delete every saved model; resolves to how many."""
-    removed: int = await app.worker.request(protocol.CLEAR_CACHE, "", None)
+    removed: int = await app.worker.clear_cache()
     await app.engines.refresh()
     return removed
 
@@ -69,7 +69,7 @@ def page_api(app: Any) -> Any:
         "setDevice": lambda device: app.devices.choose(device),
         # Forget this adapter's GPU failure (the "Try the GPU again" action).
         "retryGpu": lambda: app.devices.retry(),
-        "engines": lambda: app.worker.request(protocol.ENGINES, "", None),
+        "engines": lambda: app.worker.list_engines(),
         "clearCache": lambda: clear_cache(app),
         "longTasks": lambda: app.long_tasks.report(),
         "downloadAll": app.save_zip,
@@ -84,7 +84,7 @@ def page_api(app: Any) -> Any:
         # Photos above `pixels` take the PNG-as-a-stream path, in bands of `band` pixels.
         "setCanvasLimit": lambda pixels, band: app.worker.set_canvas_limit(pixels, band),
         # GPU faults through the real failure paths: "lose" (device.destroy()), "mismatch".
-        "gpuFault": lambda fault: app.worker.request(protocol.GPU_FAULT, "", fault),
+        "gpuFault": lambda fault: app.worker.gpu_fault(fault),
     }
     __pragma__("nojsiter")
     return api

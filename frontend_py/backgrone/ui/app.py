@@ -80,7 +80,7 @@ class App:
 
     def preload(self, engine_id: str) -> None:
         """Open a cached engine's session now, so the next photo does not wait for it."""
-        self.worker.request(protocol.PRELOAD, engine_id, None).catch(lambda error: None)
+        self.worker.preload(engine_id).catch(lambda error: None)
 
     async def start_engines(self) -> None:
         await self.engines.refresh()

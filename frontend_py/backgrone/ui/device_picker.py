@@ -81,7 +81,7 @@ class DevicePicker:
         """Forget this adapter's GPU failure; the next job tries the GPU again."""
         self.retry_button.disabled = True
         try:
-            await self.worker.request(protocol.GPU_RETRY, "", None)
+            await self.worker.gpu_retry()
         finally:
             self.retry_button.disabled = False
         self.restart()

@@ -53,7 +53,7 @@ class WorkerLoop:
             refine = message["refine"] is True
             device = message["device"]
             self.then(lambda: self.process(job, message["engine"], message["image"], refine, device))
-        elif kind == protocol.ENGINES:
+        elif kind == protocol.LIST_ENGINES:
             # Read-only, so it need not wait behind a running job.
             Promise.resolve(self.replies.answer(message, self.store.describe))
         elif kind == protocol.CLEAR_CACHE:
@@ -68,7 +68,7 @@ class WorkerLoop:
         elif kind == protocol.GPU_RETRY:
             self.then(lambda: self.replies.answer(message, self.gpu.forget))
         elif kind == protocol.GPU_FAULT:
-            self.then(lambda: self.replies.answer(message, lambda: self.gpu.inject(message["payload"])))
+            self.then(lambda: self.replies.answer(message, lambda: self.gpu.inject(message["fault"])))
         elif kind == protocol.CRASH:
             raise AppError(errors.WORKER_CRASHED, "crash requested by the page")
 
@@ -85,7 +85,7 @@ class WorkerLoop:
         engine: Engine = find_engine(message["engine"])
         if self.store.entry(engine):
             raise AppError(errors.MODEL_INVALID, engine.label + " is bundled with this site")
-        model = __new__(Uint8Array(await message["payload"].arrayBuffer()))
+        model = __new__(Uint8Array(await message["model"].arrayBuffer()))
         # Checked on the CPU: a file the GPU cannot run is still a valid model (its jobs fall back).
         await self.sessions.prepare(engine, devices.DEVICE_CPU)
         try:
