@@ -2,11 +2,12 @@
 it starts the worker, keeps the pending requests, turns each reply into a Promise, fails them
 all when the worker dies, lets a caller give up on one, and ends an idle worker."""
 # __pragma__('skip')
-from typing import Any, Callable, Dict, List
-from backgrone.jsglobals import Error, Promise, Worker, clearTimeout, console, setTimeout, __new__, __pragma__
+from typing import Any, Callable, Dict
+from backgrone.jsglobals import Error, Worker, clearTimeout, console, setTimeout, __new__, __pragma__
 # __pragma__('noskip')
 
 from backgrone.core import errors, protocol
+from backgrone.ui.deferred import Deferred
 
 # __pragma__('skip')
 MessageFn = Callable[[protocol.Message], None]
@@ -40,8 +41,8 @@ class WorkerChannel:
         self.on_message = on_message
         self.on_crash = on_crash
         self.worker: Any = None
-        # Requests awaiting their reply: request id -> [resolve, reject].
-        self.pending: Dict[int, List[Any]] = {}
+        # Requests awaiting their reply.
+        self.pending: Dict[int, Deferred] = {}
         self.next_request = 1
         self.idle_timer: Any = None
         if keep_alive:
@@ -71,20 +72,17 @@ class WorkerChannel:
         request_id = self.next_request
         self.next_request += 1
         self.hold()
-
-        def executor(resolve: Any, reject: Any) -> None:
-            if signal and signal.aborted:
-                reject(failure(errors.CANCELLED, ""))
-                return
-            self.pending[request_id] = [resolve, reject]
+        answer = Deferred()
+        if signal and signal.aborted:
+            answer.reject(failure(errors.CANCELLED, ""))
+        else:
+            self.pending[request_id] = answer
             self.ensure().postMessage(build(request_id))
             if signal:
                 signal.addEventListener(
                     "abort", lambda event: self.settle(request_id, None, errors.CANCELLED, ""))
-
-        promise = __new__(Promise(executor))
         self.release()
-        return promise
+        return answer.promise
 
     def receive(self, message: protocol.Message) -> None:
         if message["kind"] != protocol.REPLY:
@@ -96,12 +94,12 @@ class WorkerChannel:
     def settle(self, request_id: int, value: Any, code: str, detail: str) -> None:
         if request_id not in self.pending:
             return  # given up on (aborted) or failed with a dead worker meanwhile
-        resolve, reject = self.pending[request_id]
+        answer = self.pending[request_id]
         del self.pending[request_id]
         if code:
-            reject(failure(code, detail))
+            answer.reject(failure(code, detail))
         else:
-            resolve(value)
+            answer.resolve(value)
         self.release()
 
     def crashed(self, event: Any) -> None:
@@ -128,7 +126,7 @@ class WorkerChannel:
         waiting = self.pending
         self.pending = {}
         for request_id in list(waiting.keys()):
-            waiting[request_id][1](failure(code, detail))
+            waiting[request_id].reject(failure(code, detail))
         if self.keep_alive:
             self.ensure()
 

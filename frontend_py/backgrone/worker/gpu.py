@@ -168,27 +168,29 @@ class Gpu:
             gpu_input = __new__(Float32Array(pixels.length))
             for i in range(pixels.length):
                 gpu_input[i] = pixels[i] + 0.5
-        outputs = []
-        for pair in [[self.ort, "webgpu", gpu_input], [self.cpu_ort, "wasm", pixels]]:
-            ort = pair[0]
-            __pragma__("jsiter")
-            options = {"executionProviders": [pair[1]]}
-            __pragma__("nojsiter")
-            session = await ort.InferenceSession.create(model.slice(0), options)
-            side = SELF_TEST_SIDE
-            tensor = __new__(ort.Tensor("float32", pair[2], [1, 3, side, side]))
-            __pragma__("jsiter")
-            feeds = {"input": tensor}
-            __pragma__("nojsiter")
-            result = await session.run(feeds)
-            outputs.append(result["output"].data)
-            if ort == self.ort:
-                # ORT destroys its WebGPU device with the last session released: this small
-                # session keeps it, and the device watched for loss is the one every session uses.
-                self.keeper = session
-            else:
-                await session.release()
-        return devices.largest_difference(outputs[0], outputs[1], SELF_TEST_SIDE * SELF_TEST_SIDE)
+        on_gpu = await self.self_test_run(self.ort, "webgpu", gpu_input, model)
+        on_cpu = await self.self_test_run(self.cpu_ort, "wasm", pixels, model)
+        return devices.largest_difference(on_gpu, on_cpu, SELF_TEST_SIDE * SELF_TEST_SIDE)
+
+    async def self_test_run(self, ort: Any, provider: str, pixels: Any, model: Any) -> Any:
+        """The self-test model's output for `pixels` through this runtime and execution provider."""
+        __pragma__("jsiter")
+        options = {"executionProviders": [provider]}
+        __pragma__("nojsiter")
+        session = await ort.InferenceSession.create(model.slice(0), options)
+        side = SELF_TEST_SIDE
+        tensor = __new__(ort.Tensor("float32", pixels, [1, 3, side, side]))
+        __pragma__("jsiter")
+        feeds = {"input": tensor}
+        __pragma__("nojsiter")
+        result = await session.run(feeds)
+        if ort == self.ort:
+            # ORT destroys its WebGPU device with the last session released: this small
+            # session keeps it, and the device watched for loss is the one every session uses.
+            self.keeper = session
+        else:
+            await session.release()
+        return result["output"].data
 
     def watch_device(self) -> None:
         """A lost device (driver reset, another tab's crash, destroy()) is a remembered failure."""

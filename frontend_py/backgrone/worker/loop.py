@@ -116,7 +116,7 @@ class WorkerLoop:
             return
         try:
             await self.sessions.prepare(engine, device)
-            fields = await self.pipeline.run(engine, image, report, refine)
+            cutout = await self.pipeline.run(engine, image, report, refine)
         except AnyError as exc:
             code = errors.code_of(exc, errors.INTERNAL)
             console.error("backgrone job", job, code, exc)
@@ -124,7 +124,7 @@ class WorkerLoop:
             return
         finally:
             self.tell_cache_failure()
-        self.post(protocol.result(job, fields["png"], fields["width"], fields["height"], fields["timings"]))
+        self.post(protocol.result(job, cutout.png, cutout.width, cutout.height, cutout.timings))
 
 
 def start(host: Any) -> None:

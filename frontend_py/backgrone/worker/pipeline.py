@@ -74,6 +74,16 @@ def size_detail(width: int, height: int) -> str:
         str(MAX_MEGAPIXELS) + " MP"
 
 
+class Cutout:
+    """What Pipeline.run makes of one photo: the fields of its protocol.result."""
+
+    def __init__(self, png: Any, width: int, height: int, timings: Dict[str, float]) -> None:
+        self.png = png
+        self.width = width
+        self.height = height
+        self.timings = timings
+
+
 class Pipeline:
     """Runs jobs one after another; buffers of the model's input size are reused across jobs."""
 
@@ -187,9 +197,8 @@ class Pipeline:
         timings["encode"] = encoding + performance.now() - mark
         return png
 
-    async def run(self, engine: Engine, image: Any, report: ReportFn, refine: bool) -> Dict[str, Any]:
-        """Process one image (edges refined unless `refine` is false); returns the fields of a
-        protocol result."""
+    async def run(self, engine: Engine, image: Any, report: ReportFn, refine: bool) -> Cutout:
+        """Process one image (edges refined unless `refine` is false)."""
         began = performance.now()
         timings: Dict[str, float] = {}
         await self.ensure_session(engine, report, timings)
@@ -208,7 +217,7 @@ class Pipeline:
             # Bitmaps hold decoded pixels outside the JS heap: release them whatever happened.
             full.close()
         timings["total"] = performance.now() - began
-        return {"png": png, "width": width, "height": height, "timings": timings}
+        return Cutout(png, width, height, timings)
 
     async def cut_out(self, engine: Engine, full: Any, report: ReportFn, timings: Dict[str, float],
                       mark: float, refine: bool) -> Any:
