@@ -9,6 +9,8 @@ A request carries a "request" id and is answered by exactly one reply() with the
 from typing import Any, Dict, List
 # __pragma__('noskip')
 
+from backgrone.core.devices import DEVICE_AUTO
+
 # Worker names (the `name` option of new Worker): the worker bundle starts the role its name
 # says (frontend_py/worker_entry.py); ORT's own threads are named em-pthread*.
 JOB_WORKER = "backgrone"
@@ -74,7 +76,7 @@ REFINE_DEFAULT = False
 
 
 def process(job: int, engine: str, image: Any, refine: bool = REFINE_DEFAULT,
-            device: str = "auto") -> Message:
+            device: str = DEVICE_AUTO) -> Message:
     """Cut out `image` with `engine`; `refine`: edge refinement against the photo (core/refine);
     `device`: the user's setting (core/devices DEVICE_*)."""
     return {"kind": PROCESS, "job": job, "engine": engine, "image": image, "refine": refine,

@@ -1,13 +1,14 @@
 """window.backgrone: the page's public API for automation and for the tests, in one place."""
 # __pragma__('skip')
 from typing import Any
-from backgrone.jsglobals import Object, Promise, __new__, __pragma__
+from backgrone.jsglobals import Object, __pragma__
 # __pragma__('noskip')
 
 from backgrone.core import devices, errors, protocol
 from backgrone.core.engines import DEFAULT_ENGINE, find_engine
 from backgrone.core.errors import AnyError
 from backgrone.ui.channel import failure
+from backgrone.ui.deferred import Deferred
 
 
 def remove_background(app: Any, image: Any, options: Any) -> Any:
@@ -21,16 +22,15 @@ def remove_background(app: Any, image: Any, options: Any) -> Any:
         refine = options.refine
     device = devices.normalise(options.device) if options and options.device else app.devices.current()
 
-    def executor(resolve: Any, reject: Any) -> None:
-        try:
-            find_engine(engine_id)
-        except AnyError as exc:
-            reject(failure(errors.UNKNOWN_ENGINE, str(exc)))
-            return
-        job = app.add(image, image.js_name if image.js_name else "image", engine_id, refine, device)
-        app.waiters[job.job_id] = [resolve, reject]
-
-    return __new__(Promise(executor))
+    answer = Deferred()
+    try:
+        find_engine(engine_id)
+    except AnyError as exc:
+        answer.reject(failure(errors.UNKNOWN_ENGINE, str(exc)))
+        return answer.promise
+    job = app.add(image, image.js_name if image.js_name else "image", engine_id, refine, device)
+    app.waiters[job.job_id] = answer
+    return answer.promise
 
 
 async def clear_cache(app: Any) -> int:
@@ -62,7 +62,7 @@ def status(app: Any) -> Any:
 def page_api(app: Any) -> Any:
     __pragma__("jsiter")
     api = {
-        "ready": app.ready,
+        "ready": app.ready.promise,
         "removeBackground": lambda image, options: remove_background(app, image, options),
         # {threads, isolated, backend, adapter: {vendor, architecture}, f16, failure, placement}.
         "status": lambda: status(app),
