@@ -39,7 +39,7 @@ def main() -> None:
     planes = []
     for engine in ENGINES:
         out = floats(3 * count)
-        rgba_to_nchw(rgba, count, engine.scale, engine.offset, out)
+        rgba_to_nchw(rgba, count, engine.mean, engine.std, out)
         planes.append(as_list(out, 3 * count))
     report["nchw"] = planes
 
@@ -143,7 +143,8 @@ def devices_section(report: Any) -> None:
                              errors.message_for(errors.GPU_UNAVAILABLE, "")]
     small = with_input_size(find_engine("balanced"), 64)
     report["sized"] = [small.input_size, small.engine_id, small.output_mode,
-                       find_engine("balanced").input_size]
+                       find_engine("balanced").input_size, small.mean, small.std, small.source,
+                       small.gpu_form, small.label]
 
 
 def queue_section(report: Any) -> None:
@@ -187,7 +188,7 @@ def output_section(report: Any) -> None:
     # Records built with keyword arguments (the kwargs pragma): every field where it belongs.
     report["engine_table"] = [
         [e.engine_id, e.label, e.summary, e.size_bytes, e.input_name, e.output_name, e.input_size,
-         e.scale, e.offset, e.output_mode, e.source, e.source_key, e.licence, e.recipe]
+         e.mean, e.std, e.output_mode, e.source, e.source_key, e.licence, e.recipe]
         for e in ENGINES]
     report["format_table"] = [[f.format_id, f.label, f.short, f.mime, f.extension, f.alpha, f.lossy]
                               for f in output.FORMATS]

@@ -104,7 +104,7 @@ def test_every_engine_has_a_gpu_form_the_table_can_load() -> None:
             source = find_engine(engine.gpu_model)
             assert source.recipe == "" and source.gpu_form == GPU_FP16
             # The pipeline prepares the input and reads the output by the job's engine.
-            for field in ("input_name", "output_name", "input_size", "scale", "offset", "output_mode"):
+            for field in ("input_name", "output_name", "input_size", "mean", "std", "output_mode"):
                 assert getattr(source, field) == getattr(engine, field), field
 
 

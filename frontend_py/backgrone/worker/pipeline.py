@@ -237,7 +237,7 @@ class Pipeline:
         small_context.drawImage(small, 0, 0)
         small.close()
         rgba = small_context.getImageData(0, 0, side, side).data
-        rgba_to_nchw(rgba, side * side, engine.scale, engine.offset, self._pixels)
+        rgba_to_nchw(rgba, side * side, engine.mean, engine.std, self._pixels)
         timings["preprocess"] = performance.now() - mark
 
         mark = performance.now()
