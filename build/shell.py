@@ -76,7 +76,7 @@ def write_icons(site: Path, force: bool) -> None:
         return
     for name, (pixels, shape) in ICONS.items():
         write_if_changed(site / "icons" / name, draw_icon(pixels, shape))
-        (site / "icons" / name).touch()  # drawn from this build.py: skip until it changes again
+        (site / "icons" / name).touch()  # drawn by this file: skip until it changes again
 
 
 def bundle_service_worker(force: bool) -> None:
