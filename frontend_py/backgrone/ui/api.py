@@ -28,7 +28,11 @@ def remove_background(app: Any, image: Any, options: Any) -> Any:
     except AnyError as exc:
         answer.reject(failure(errors.UNKNOWN_ENGINE, str(exc)))
         return answer.promise
-    job = app.add(image, image.js_name if image.js_name else "image", engine_id, refine, device)
+    try:
+        job = app.add(image, image.js_name if image.js_name else "image", engine_id, refine, device)
+    except AnyError as exc:
+        answer.reject(exc)
+        return answer.promise
     app.waiters[job.job_id] = answer
     return answer.promise
 

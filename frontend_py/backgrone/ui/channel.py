@@ -7,6 +7,7 @@ from backgrone.jsglobals import Error, Worker, clearTimeout, console, setTimeout
 # __pragma__('noskip')
 
 from backgrone.core import errors, protocol
+from backgrone.core.errors import AnyError
 from backgrone.ui.deferred import Deferred
 
 # __pragma__('skip')
@@ -77,8 +78,14 @@ class WorkerChannel:
             answer.reject(failure(errors.CANCELLED, ""))
         else:
             self.pending[request_id] = answer
-            self.ensure().postMessage(build(request_id))
-            if signal:
+            try:
+                self.ensure().postMessage(build(request_id))
+            except AnyError as exc:
+                # A message that cannot be sent (structured cloning refused it): this request
+                # fails, as it did when this ran inside the Promise's executor.
+                del self.pending[request_id]
+                answer.reject(exc)
+            if signal and request_id in self.pending:
                 signal.addEventListener(
                     "abort", lambda event: self.settle(request_id, None, errors.CANCELLED, ""))
         self.release()
