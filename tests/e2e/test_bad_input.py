@@ -14,13 +14,13 @@ from PIL import Image
 from selenium import webdriver
 from selenium.webdriver.support.ui import WebDriverWait
 
-from backgrone.core import messages
+from backgrone.core import errors
 from support import photos
 from support.browser import fetch_bytes, png_from, run_async, wait_for_jobs
 
 pytestmark = pytest.mark.e2e
 
-TEXT = messages.CATALOGUE
+TEXT = errors.CATALOGUE
 
 
 def jpeg_bytes(image: Image.Image, **options: object) -> bytes:
@@ -73,17 +73,17 @@ def cases() -> list[tuple[str, bytes, str]]:
     full = jpeg_bytes(photos.astronaut())
     whole_png = png_bytes(photos.coffee())
     return [
-        ("empty.jpg", b"", messages.EMPTY_FILE),
-        ("notes.jpg", b"shopping list: milk, eggs, bread\n" * 20, messages.NOT_AN_IMAGE),
-        ("invoice.png", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n", messages.NOT_AN_IMAGE),
-        ("archive.webp", zip_bytes(), messages.NOT_AN_IMAGE),
-        ("cut.jpg", full[: len(full) * 6 // 10], messages.DAMAGED_IMAGE),
-        ("cut.png", whole_png[: len(whole_png) // 2], messages.DAMAGED_IMAGE),
+        ("empty.jpg", b"", errors.EMPTY_FILE),
+        ("notes.jpg", b"shopping list: milk, eggs, bread\n" * 20, errors.NOT_AN_IMAGE),
+        ("invoice.png", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n", errors.NOT_AN_IMAGE),
+        ("archive.webp", zip_bytes(), errors.NOT_AN_IMAGE),
+        ("cut.jpg", full[: len(full) * 6 // 10], errors.DAMAGED_IMAGE),
+        ("cut.png", whole_png[: len(whole_png) // 2], errors.DAMAGED_IMAGE),
         ("iphone.heic", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(400),
-         messages.HEIC_UNSUPPORTED),
+         errors.HEIC_UNSUPPORTED),
         ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">'
-                     b'<circle cx="20" cy="20" r="15" fill="red"/></svg>', messages.SVG_REFUSED),
-        ("panorama.png", huge_png_header(), messages.TOO_LARGE),
+                     b'<circle cx="20" cy="20" r="15" fill="red"/></svg>', errors.SVG_REFUSED),
+        ("panorama.png", huge_png_header(), errors.TOO_LARGE),
         ("animated.gif", animated("GIF"), "done:96x96"),
         ("animated.webp", animated("WEBP"), "done:96x96"),
         ("dot.png", png_bytes(Image.new("RGB", (1, 1), "white")), "done:1x1"),

@@ -13,7 +13,7 @@ from PIL import Image
 from selenium import webdriver
 from selenium.webdriver.support.ui import WebDriverWait
 
-from backgrone.core import messages
+from backgrone.core import errors
 from support import photos, reference
 from support.browser import fetch_bytes, png_from, remove_background, run_async, wait_for_jobs
 from support.server import ROOT, Server
@@ -57,7 +57,7 @@ def test_storage_full_runs_from_memory_and_says_so(browser: webdriver.Chrome, or
     result = remove_background(browser, data, "image/png", "a.png", {"engine": "lightweight"})
     assert png_from(result["png"]).size == image.size
     notice = browser.find_element("css selector", "[data-engine-notice]").text
-    assert messages.CATALOGUE[messages.STORAGE_FULL] in notice
+    assert errors.CATALOGUE[errors.STORAGE_FULL] in notice
     listing = {e["id"]: e for e in run_async(browser, "return await window.backgrone.engines();")}
     assert not listing["lightweight"]["cached"]
     # Still usable this session: the next photo runs without downloading again.
@@ -100,7 +100,7 @@ def test_a_crashed_worker_fails_its_job_and_the_next_runs(browser: webdriver.Chr
     run_async(browser, "window.backgrone.crashWorker();")
     jobs = wait_for_jobs(browser, 2)
     assert [job["state"] for job in jobs] == ["failed", "done"]
-    assert messages.CATALOGUE[messages.WORKER_CRASHED] in jobs[0]["alert"]
+    assert errors.CATALOGUE[errors.WORKER_CRASHED] in jobs[0]["alert"]
     assert png_from(fetch_bytes(browser, jobs[1]["href"])).size == (160, 120)
 
 

@@ -8,6 +8,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.support.ui import WebDriverWait
 
+from backgrone.core.engines import ENGINES
 from policy import HEADER_POLICY, META_POLICY
 from support import photos
 from support.browser import NetLog, wait_for_jobs
@@ -15,8 +16,9 @@ from support.server import ROOT, Server
 
 # Absolute URLs that may appear in public/ because nothing ever loads them, each with why.
 NEVER_FETCHED = {
-    # The Balanced engine's provenance, shown to the user; only `make models` downloads it.
-    "https://huggingface.co/briaai/RMBG-1.4/resolve/main/onnx/model_quantized.onnx",
+    # The engines' provenance (a download address in the engine table), shown to the user; only
+    # `make models` downloads them.
+    *[engine.source for engine in ENGINES if "://" in engine.source],
     # A link in onnxruntime-web's console warning about cross-origin isolation.
     "https://web.dev/cross-origin-isolation-guide/",
     # XML namespace names in SVG markup: identifiers, not addresses.

@@ -16,7 +16,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from skimage import data as samples
 
-from backgrone.core import brush, messages
+from backgrone.core import brush, errors
 from support.browser import fetch_bytes, run_async
 
 pytestmark = pytest.mark.e2e
@@ -203,7 +203,7 @@ def test_a_download_that_cannot_be_made_says_why_and_retries(
     broken.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     page.find_element(By.CSS_SELECTOR, "[data-bg-file]").send_keys(str(broken))
     text = wait_export_error(page)
-    assert messages.CATALOGUE[messages.BACKGROUND_UNREADABLE] in text
+    assert errors.CATALOGUE[errors.BACKGROUND_UNREADABLE] in text
     link = download(page)
     assert link["ready"] == "false" and link["hidden"] == "true"
     assert len(console_lines(page, "export failed")) == 1
@@ -212,7 +212,7 @@ def test_a_download_that_cannot_be_made_says_why_and_retries(
     page.execute_script("arguments[0].focus()", retry)
     retry.send_keys(Keys.ENTER)
     WebDriverWait(page, TIMEOUT).until(lambda d: len(console_lines(d, "export failed")) == 1)
-    assert messages.CATALOGUE[messages.BACKGROUND_UNREADABLE] in wait_export_error(page)
+    assert errors.CATALOGUE[errors.BACKGROUND_UNREADABLE] in wait_export_error(page)
     # Keyboard focus stays on the retry button, not lost with the replaced alert.
     assert page.switch_to.active_element.get_attribute("data-action") == "retry-export"
     # Another choice clears the error and makes the download.
@@ -226,7 +226,7 @@ def test_a_download_that_cannot_be_made_says_why_and_retries(
     page.execute_script("window.backgrone.crashExporter();")
     Select(page.find_element(By.CSS_SELECTOR, "select[data-format]")).select_by_value("jpeg")
     text = wait_export_error(page)
-    assert messages.CATALOGUE[messages.EXPORTER_CRASHED].split(";")[0] in text
+    assert errors.CATALOGUE[errors.EXPORTER_CRASHED].split(";")[0] in text
     assert console_lines(page, "export worker crashed")
     page.find_element(By.CSS_SELECTOR, f"{EXPORT_ERROR} [data-action=retry-export]").click()
     WebDriverWait(page, TIMEOUT).until(lambda d: download(d)["ready"] == "true")

@@ -6,7 +6,7 @@ Run by CPython as it is and by Node after Transcrypt: the two outputs must be id
 from typing import Any, List
 # __pragma__('noskip')
 from parity_support import Random, as_list, clamped_bytes, doubles, dump, floats  # noqa: E402
-from backgrone.core import jobs, messages, protocol  # noqa: E402
+from backgrone.core import jobs, errors, protocol  # noqa: E402
 from backgrone.core.engines import ENGINES, OUTPUT_CLAMP, OUTPUT_MINMAX, find_engine  # noqa: E402
 from backgrone.core.engines import GPU_AS_IS, GPU_FP16, GPU_NONE, with_input_size  # noqa: E402
 from backgrone.core import devices  # noqa: E402
@@ -45,7 +45,7 @@ def main() -> None:
     planes = []
     for engine in ENGINES:
         out = floats(3 * count)
-        rgba_to_nchw(rgba, count, engine.scale, engine.offset, out)
+        rgba_to_nchw(rgba, count, engine.mean, engine.std, out)
         planes.append(as_list(out, 3 * count))
     report["nchw"] = planes
 
@@ -92,7 +92,7 @@ def main() -> None:
     report["jobs"] = trace
     report["names"] = [jobs.output_name(n) for n in ["photo.jpg", "archive.tar.gz", ".hidden", "plain", ""]]
     report["fractions"] = [protocol.stage_fraction(s, 1, 4) for s in protocol.STAGES]
-    report["messages"] = [messages.message_for(messages.NOT_AN_IMAGE, "x"), messages.message_for("nope", "")]
+    report["messages"] = [errors.message_for(errors.NOT_AN_IMAGE, "x"), errors.message_for("nope", "")]
     try:
         find_engine("nope")
         report["unknown_engine"] = ""
@@ -145,11 +145,12 @@ def devices_section(report: Any) -> None:
         b[i] = i * 0.25 + (0.125 if i == 2 else 0)
     report["largest_difference"] = [devices.largest_difference(a, b, 4), devices.largest_difference(a, a, 4)]
     report["placement"] = devices.placement(PLACEMENT_LOG)
-    report["gpu_message"] = [messages.message_for(messages.GPU_UNAVAILABLE, "the device was lost"),
-                             messages.message_for(messages.GPU_UNAVAILABLE, "")]
+    report["gpu_message"] = [errors.message_for(errors.GPU_UNAVAILABLE, "the device was lost"),
+                             errors.message_for(errors.GPU_UNAVAILABLE, "")]
     small = with_input_size(find_engine("balanced"), 64)
     report["sized"] = [small.input_size, small.engine_id, small.output_mode,
-                       find_engine("balanced").input_size]
+                       find_engine("balanced").input_size, small.mean, small.std, small.source,
+                       small.gpu_form, small.label]
 
 
 def queue_section(report: Any) -> None:
@@ -193,7 +194,7 @@ def output_section(report: Any) -> None:
     # Records built with keyword arguments (the kwargs pragma): every field where it belongs.
     report["engine_table"] = [
         [e.engine_id, e.label, e.summary, e.size_bytes, e.input_name, e.output_name, e.input_size,
-         e.scale, e.offset, e.output_mode, e.source, e.source_key, e.licence, e.recipe]
+         e.mean, e.std, e.output_mode, e.source, e.source_key, e.licence, e.recipe]
         for e in ENGINES]
     report["format_table"] = [[f.format_id, f.label, f.short, f.mime, f.extension, f.alpha, f.lossy]
                               for f in output.FORMATS]

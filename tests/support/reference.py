@@ -34,10 +34,13 @@ def session(engine_id: str) -> ort.InferenceSession:
 
 def input_tensor(image: Image.Image, engine: Engine) -> np.ndarray:
     """RGB resized to the model's square input (antialiased bicubic, like the browser's
-    'high' resize) and normalised as p * scale + offset, NCHW float32."""
+    'high' resize) and normalised per channel by the engine's mean and std, with the same
+    multiply-add core/tensor.rgba_to_nchw does, NCHW float32."""
     side = engine.input_size
     rgb = image.convert("RGB").resize((side, side), Image.Resampling.BICUBIC)
-    pixels = np.asarray(rgb, dtype=np.float64) * engine.scale + engine.offset
+    std = np.asarray(engine.std, dtype=np.float64)
+    mean = np.asarray(engine.mean, dtype=np.float64)
+    pixels = np.asarray(rgb, dtype=np.float64) * (1.0 / std) + (-mean / std)
     return pixels.transpose(2, 0, 1)[None].astype(np.float32)
 
 

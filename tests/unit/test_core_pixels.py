@@ -6,12 +6,14 @@ from array import array
 import numpy as np
 import pytest
 from PIL import Image
+from skimage import data
 
 from backgrone.core.engines import OUTPUT_CLAMP, OUTPUT_MINMAX, find_engine
 from backgrone.core.bilinear import resize_axis
 from backgrone.core.geometry import fits
 from backgrone.core.mask import apply_alpha, mask_to_alpha8, to_byte
 from backgrone.core.tensor import rgba_to_nchw
+from support import reference
 
 
 def test_resize_axis_identity_and_doubling() -> None:
@@ -28,7 +30,7 @@ def test_rgba_to_nchw_planes_and_isnet_normalisation() -> None:
     rgba = bytearray([0, 128, 255, 7, 10, 20, 30, 255])
     out = array("f", bytes(4 * 6))
     precision = find_engine("precision")
-    rgba_to_nchw(rgba, 2, precision.scale, precision.offset, out)
+    rgba_to_nchw(rgba, 2, precision.mean, precision.std, out)
     expected = [(p - 128) / 256 for p in (0, 10, 128, 20, 255, 30)]
     assert list(out) == pytest.approx(expected, abs=1e-7)
 
@@ -36,8 +38,34 @@ def test_rgba_to_nchw_planes_and_isnet_normalisation() -> None:
 def test_rmbg_normalisation_is_p_over_255_minus_half() -> None:
     out = array("f", bytes(4 * 3))
     balanced = find_engine("balanced")
-    rgba_to_nchw(bytearray([255, 0, 51, 0]), 1, balanced.scale, balanced.offset, out)
+    rgba_to_nchw(bytearray([255, 0, 51, 0]), 1, balanced.mean, balanced.std, out)
     assert list(out) == pytest.approx([0.5, -0.5, 51 / 255 - 0.5], abs=1e-7)
+
+
+@pytest.mark.parametrize(("engine_id", "scale", "offset"), [
+    # The single scale and offset each engine had before its row held a mean and std per channel.
+    ("precision", 1.0 / 256.0, -0.5), ("lightweight", 1.0 / 256.0, -0.5), ("balanced", 1.0 / 255.0, -0.5),
+])
+def test_mean_std_gives_the_bytes_the_scalar_scale_and_offset_gave(engine_id: str, scale: float,
+                                                                     offset: float) -> None:
+    # A real photo, every 0..255 value in each channel among its pixels.
+    rgba = Image.fromarray(data.astronaut()).convert("RGBA").tobytes()
+    count = len(rgba) // 4
+    assert all(len(set(rgba[c::4])) == 256 for c in range(3))
+    ours = array("f", bytes(4 * 3 * count))
+    engine = find_engine(engine_id)
+    rgba_to_nchw(rgba, count, engine.mean, engine.std, ours)
+    before = array("f", bytes(4 * 3 * count))
+    for i in range(count):
+        for c in range(3):
+            before[c * count + i] = rgba[4 * i + c] * scale + offset
+    assert ours.tobytes() == before.tobytes()
+    # The native reference (tests/support/reference.py) reads the same row, to the same bytes.
+    photo = Image.fromarray(data.astronaut())
+    side = engine.input_size
+    rgb = np.asarray(photo.convert("RGB").resize((side, side), Image.Resampling.BICUBIC), dtype=np.float64)
+    old = (rgb * scale + offset).transpose(2, 0, 1)[None].astype(np.float32)
+    assert reference.input_tensor(photo, engine).tobytes() == old.tobytes()
 
 
 def test_to_byte_rounds_half_up_and_clamps() -> None:
