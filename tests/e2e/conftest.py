@@ -12,6 +12,7 @@ import pytest
 
 from support.browser import Page, ready
 from support.chromium import ChromiumPage, NetLog
+from support.offline import site_without
 from support.server import ROOT, Server
 
 ENGINES = ("chromium", "firefox", "webkit")
@@ -47,6 +48,20 @@ def manifest(site: Path) -> dict[str, Any]:
 def axe() -> str:
     """axe-core's script, from node_modules (`make setup`)."""
     return (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text()
+
+
+@pytest.fixture(scope="session")
+def own_model_site(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site as a build without Balanced: the engine the tests' small generated models go to
+    through the user's own-file path, whether or not this build bundles RMBG-1.4."""
+    return site_without(site, tmp_path_factory.mktemp("own-model-site"), "balanced")
+
+
+@pytest.fixture(scope="module")
+def own_model_server(own_model_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    running = Server(tmp_path_factory.mktemp("own-model-server") / "requests.log", root=own_model_site)
+    yield running
+    running.stop()
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from PIL import Image
 from backgrone.core.engines import find_engine
 from support import photos, reference
 from support import browser as pages
-from support.browser import NOTICE, Page, ready, remove_background, wait_for_text
+from support.browser import NOTICE, Page, ready, remove_background, wait_for, wait_for_text
 from support.models import linear_mask_model, linear_mask_reference
 from support.server import Server, altered_site
 
@@ -169,13 +169,14 @@ def test_corrupted_chunk_is_rejected_and_nothing_cached(browser: Page, damaged_s
     assert not engines(browser)["lightweight"]["cached"]
 
 
-def test_own_model_file_for_balanced(browser: Page, server: Server, tmp_path: Path) -> None:
-    """RMBG-1.4 cannot be fetched here: a generated model with its signature stands in, to check
-    the Balanced pre-processing (p/255 - 0.5) and min-max output handling against NumPy."""
-    browser.get(server.url)
+def test_own_model_file_for_balanced(browser: Page, own_model_server: Server, tmp_path: Path) -> None:
+    """A generated model with RMBG-1.4's signature, as a user's own file on a site without
+    Balanced (whatever this build bundles), to check the Balanced pre-processing (p/255 - 0.5)
+    and min-max output handling against NumPy."""
+    browser.get(own_model_server.url)
     ready(browser)
-    if engines(browser)["balanced"]["bundled"]:
-        pytest.skip("RMBG-1.4 is bundled in this build; the own-file path is not offered")
+    assert not engines(browser)["balanced"]["bundled"]
+    wait_for(browser, "[data-import-model=balanced]")
     wrong = linear_mask_model(tmp_path / "wrong.onnx", output_name="mask")
     browser.click("[data-import-model=balanced]")
     browser.upload("input[data-model-file]", [wrong])

@@ -2,7 +2,8 @@
 never fast). One browser for the module; tests build on each other's state, in order.
 
 The engine is Balanced with the tests' own small model file (64 x 64 input, run at its declared
-size): ORT's WebGPU kernels take seconds per run on SwiftShader even at 320 x 320. Faults go
+size), on a copy of the site that does not bundle Balanced whatever this build bundles
+(own_model_server): ORT's WebGPU kernels take seconds per run on SwiftShader even at 320 x 320. Faults go
 through the real paths where one exists: a destroyed device (GPUDevice.destroy()) and an fp16
 model on an adapter without shader-f16; the self-test mismatch is injected by skewing the GPU's
 input (window.backgrone.gpuFault('mismatch')).
@@ -27,7 +28,7 @@ from support.browser import (
     wait_until_isolated,
 )
 from support.chromium import ChromiumPage, NetLog
-from support.models import balanced_is_bundled, small_conv_model
+from support.models import small_conv_model
 from support.server import ROOT, Server, altered_site
 
 pytestmark = pytest.mark.e2e
@@ -74,10 +75,14 @@ def retry_gpu(page: Page) -> None:
 
 
 @pytest.fixture(scope="module")
+def server(own_model_server: Server) -> Server:
+    """This module's origin: the site as a build without Balanced, which takes the own file."""
+    return own_model_server
+
+
+@pytest.fixture(scope="module")
 def gpu_page(net_log: NetLog, server: Server,
              tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromiumPage]:
-    if balanced_is_bundled(ROOT / "public"):
-        pytest.skip("RMBG-1.4 is bundled in this build; the own-file path is not offered")
     page = ChromiumPage.start(net_log.path, webgpu=True)
     try:
         page.get(server.url)
@@ -196,9 +201,9 @@ def test_session_creation_failure_finishes_on_the_cpu(gpu_page: Page, tmp_path: 
 
 
 @pytest.fixture(scope="module")
-def damaged_runtime(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """public/ with the WebGPU bundle altered on the server (links for everything else)."""
-    root = altered_site(site, tmp_path_factory.mktemp("damaged-runtime"), "ort-gpu/ort-webgpu.js",
+def damaged_runtime(own_model_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The module's site with the WebGPU bundle altered on the server (links for everything else)."""
+    root = altered_site(own_model_site, tmp_path_factory.mktemp("damaged-runtime"), "ort-gpu/ort-webgpu.js",
                         lambda data: data + b"\n// altered on the way\n")
     running = Server(tmp_path_factory.mktemp("damaged-runtime-log") / "requests.log", root=root)
     yield running

@@ -10,16 +10,20 @@ import pytest
 from support import photos
 from support.browser import import_model, remove_background, wait_until
 from support.chromium import ChromiumPage, NetLog
-from support.models import balanced_is_bundled, small_conv_model
-from support.server import ROOT, Server
+from support.models import small_conv_model
+from support.server import Server
 
 pytestmark = pytest.mark.e2e
 
 
+@pytest.fixture(scope="module")
+def server(own_model_server: Server) -> Server:
+    """The site as a build without Balanced, which takes the tests' own small model file."""
+    return own_model_server
+
+
 def test_no_adapter_never_fetches_the_webgpu_runtime(page: ChromiumPage, server: Server,
                                                      net_log: NetLog, tmp_path: Path) -> None:
-    if balanced_is_bundled(ROOT / "public"):
-        pytest.skip("RMBG-1.4 is bundled in this build; the own-file path is not offered")
     status = "return window.backgrone.status();"
     wait_until(page, "return 'backend' in window.backgrone.status();", 30)
     import_model(page, small_conv_model(tmp_path / "small.onnx", 64))
