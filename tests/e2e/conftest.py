@@ -26,7 +26,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     if chosen not in ENGINES:
         raise pytest.UsageError(f"BROWSER={chosen}: expected one of {', '.join(ENGINES)}")
-    kept, dropped = [], []
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
     for item in items:
         callspec = getattr(item, "callspec", None)
         engine = callspec.params.get("engine", "chromium") if callspec else "chromium"

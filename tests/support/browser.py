@@ -88,6 +88,33 @@ class Page(ABC):
         return outcome.get("value")
 
 
+class SeleniumPage(Page):
+    """A Page over a selenium WebDriver (`driver`): Chromium's and WebKitGTK's."""
+
+    label = ""  # the engine's name in `version`
+
+    def __init__(self, driver: Any) -> None:
+        self.driver = driver
+
+    def get(self, url: str) -> None:
+        self.driver.get(url)
+
+    def execute(self, script: str, *args: Any) -> Any:
+        return self.driver.execute_script(script, *args)
+
+    def _execute_async(self, script: str, *args: Any) -> Any:
+        return self.driver.execute_async_script(script, *args)
+
+    def find(self, selector: str) -> Any:
+        return self.driver.find_element("css selector", selector)
+
+    def version(self) -> str:
+        return self.label + " " + str(self.driver.capabilities.get("browserVersion", "?"))
+
+    def quit(self) -> None:
+        self.driver.quit()
+
+
 def run_async(page: Any, body: str, *args: Any) -> Any:
     """`page.run_async(body, *args)`; a raw selenium Chrome driver (the bench's) is taken too."""
     if not isinstance(page, Page):

@@ -8,7 +8,7 @@ from typing import Any
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-from support.browser import SCRIPT_TIMEOUT, Page
+from support.browser import SCRIPT_TIMEOUT, SeleniumPage
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -39,39 +39,21 @@ def start_chromium(net_log: Path | None = None, extra: tuple[str, ...] = (),
     return driver
 
 
-class ChromiumPage(Page):
+class ChromiumPage(SeleniumPage):
     """A Chromium tab; `driver` is the raw selenium driver, for what only Chromium offers (CDP,
     its browser log) and for selenium's element and keyboard actions."""
 
     name = "chromium"
-
-    def __init__(self, driver: webdriver.Chrome) -> None:
-        self.driver = driver
+    label = "Chromium"
+    driver: webdriver.Chrome
 
     @classmethod
     def start(cls, net_log: Path | None = None, webgpu: bool = False) -> ChromiumPage:
         return cls(start_chromium(net_log, webgpu=webgpu))
 
-    def get(self, url: str) -> None:
-        self.driver.get(url)
-
-    def execute(self, script: str, *args: Any) -> Any:
-        return self.driver.execute_script(script, *args)
-
-    def _execute_async(self, script: str, *args: Any) -> Any:
-        return self.driver.execute_async_script(script, *args)
-
-    def find(self, selector: str) -> Any:
-        return self.driver.find_element("css selector", selector)
-
     def console(self) -> list[str]:
+        """The browser log's lines since the last call (chromedriver hands each out once)."""
         return [entry["message"] for entry in self.driver.get_log("browser")]
-
-    def version(self) -> str:
-        return "Chromium " + str(self.driver.capabilities.get("browserVersion", "?"))
-
-    def quit(self) -> None:
-        self.driver.quit()
 
 
 class NetLog:

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from support.browser import SCRIPT_TIMEOUT, Page
+from support.browser import SCRIPT_TIMEOUT, Page, SeleniumPage
 from support.server import free_port, wait_listening
 
 FIREFOX = "/usr/bin/firefox-esr"
@@ -117,10 +117,11 @@ if (!window.__testConsole) {
 """
 
 
-class WebKitPage(Page):
+class WebKitPage(SeleniumPage):
     """MiniBrowser in automation mode under its own Xvfb display, through WebKitWebDriver."""
 
     name = "webkit"
+    label = "WebKitGTK"
 
     def __init__(self, workdir: Path) -> None:
         from selenium import webdriver
@@ -163,21 +164,9 @@ class WebKitPage(Page):
         except Exception:  # no document yet, or one that is going away
             pass
 
-    def execute(self, script: str, *args: Any) -> Any:
-        return self.driver.execute_script(script, *args)
-
-    def _execute_async(self, script: str, *args: Any) -> Any:
-        return self.driver.execute_async_script(script, *args)
-
-    def find(self, selector: str) -> Any:
-        return self.driver.find_element("css selector", selector)
-
     def console(self) -> list[str]:
         current = self.driver.execute_script("return window.__testConsole || [];")
         return self.lines + list(current)
-
-    def version(self) -> str:
-        return "WebKitGTK " + str(self.driver.capabilities.get("browserVersion", "?"))
 
     def quit(self) -> None:
         try:
