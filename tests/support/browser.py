@@ -222,13 +222,15 @@ def ready(page: Page) -> None:
     page.run_async("await window.backgrone.ready;")
 
 
-# Each queue card as the tests read it: its state, its name, its download and its alert.
+# Each queue card as the tests read it: its id, state and name, its download (and whether that
+# is ready) and its alert.
 JOB_CARDS = """
 return Array.from(document.querySelectorAll('[data-job]')).map(job => ({
-  state: job.dataset.state,
+  id: job.dataset.job, state: job.dataset.state,
   name: job.querySelector('.job-name').textContent,
   href: job.querySelector('a[download]')?.href || '',
   download: job.querySelector('a[download]')?.getAttribute('download') || '',
+  ready: job.querySelector('a[download]')?.dataset.ready || '',
   alert: job.querySelector('[role=alert]')?.textContent || '',
 }));
 """

@@ -13,7 +13,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from skimage import data as samples
 
-from support.browser import fetch_bytes
+from support.browser import JOB_CARDS, fetch_bytes
 from support.chromium import ChromiumPage
 
 ENGINE = "lightweight"
@@ -68,15 +68,8 @@ def dispatch(page: ChromiumPage, event: str, files: list[tuple[str, bytes]], tar
 
 
 def jobs(page: ChromiumPage) -> list[dict[str, str]]:
-    return page.execute("""
-        return Array.from(document.querySelectorAll('[data-job]')).map(job => ({
-            id: job.dataset.job, state: job.dataset.state,
-            name: job.querySelector('.job-name').textContent,
-            href: job.querySelector('a[download]')?.href || '',
-            download: job.querySelector('a[download]')?.getAttribute('download') || '',
-            ready: job.querySelector('a[download]')?.dataset.ready || '',
-            alert: job.querySelector('[role=alert]')?.textContent || '',
-        }));""")
+    cards: list[dict[str, str]] = page.execute(JOB_CARDS)
+    return cards
 
 
 def job_element(page: ChromiumPage, job_id: str) -> Any:
