@@ -53,8 +53,8 @@ lint: setup
 test: build browser lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# CPython unit tests and the Python/JavaScript parity (Node): no build, no browser.
-test-unit: setup
+# CPython unit tests and the Python/JavaScript parity (Node): no build, no browser, no npm.
+test-unit: $(VENV)/.installed
 	$(BIN)/pytest tests/unit tests/parity $(PYTEST_ARGS)
 
 test-e2e: build browser
