@@ -11,12 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from selenium import webdriver
-from selenium.webdriver.support.ui import WebDriverWait
 
 from backgrone.core import errors
 from support import photos
-from support.browser import fetch_bytes, png_from, run_async, wait_for_jobs
+from support.browser import Page, fetch_bytes, png_from, wait_for, wait_for_jobs
 
 pytestmark = pytest.mark.e2e
 
@@ -97,16 +95,16 @@ def cases() -> list[tuple[str, bytes, str]]:
     ]
 
 
-def test_every_file_gets_its_own_verdict(page: webdriver.Chrome, tmp_path: Path) -> None:
-    WebDriverWait(page, 30).until(lambda d: d.find_elements("css selector", "#engine-lightweight"))
-    page.find_element("css selector", "#engine-lightweight").click()
+def test_every_file_gets_its_own_verdict(page: Page, tmp_path: Path) -> None:
+    wait_for(page, "#engine-lightweight", 30)
+    page.click("#engine-lightweight")
     paths = []
     expected = []
     for name, data, verdict in cases():
         (tmp_path / name).write_bytes(data)
-        paths.append(str(tmp_path / name))
+        paths.append(tmp_path / name)
         expected.append((name, verdict))
-    page.find_element("css selector", "input[type=file]").send_keys("\n".join(paths))
+    page.upload("input[type=file]", paths)
     jobs = wait_for_jobs(page, len(paths), timeout=600)
     by_name = {job["name"]: job for job in jobs}
     for name, verdict in expected:
@@ -131,4 +129,4 @@ def test_every_file_gets_its_own_verdict(page: webdriver.Chrome, tmp_path: Path)
             assert TEXT[verdict] in job["alert"], (name, job["alert"])
     assert "20000\u00d710000 = 200 MP; the limit is 100 MP" in by_name["panorama.png"]["alert"]
     # Nothing was lost along the way: the worker is alive and the next photo still works.
-    assert run_async(page, "return (await window.backgrone.engines()).length;") == 3
+    assert page.run_async("return (await window.backgrone.engines()).length;") == 3

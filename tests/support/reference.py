@@ -84,3 +84,18 @@ MAX_MAD = 1.5 / 255
 def agreement(ours: np.ndarray, native: np.ndarray) -> tuple[float, float]:
     """(IoU of the masks thresholded at 0.5, mean absolute difference in 0..1)."""
     return metrics.iou(ours, native), metrics.mae(ours, native)
+
+
+def assert_agrees(png: Image.Image, native: np.ndarray, label: str) -> tuple[float, float]:
+    """The browser's RGBA cutout agrees with the native alpha (IoU >= MIN_IOU, mean abs diff
+    <= MAX_MAD) and is a cutout, not a copy; returns (IoU, mean abs diff)."""
+    assert png.mode == "RGBA"
+    assert png.size == (native.shape[1], native.shape[0])
+    ours = np.asarray(png)[:, :, 3]
+    iou, mad = agreement(ours, native)
+    print(f"{label}: IoU {iou:.4f}, mean abs diff {mad * 255:.3f}/255")
+    assert iou >= MIN_IOU
+    assert mad <= MAX_MAD
+    # A cutout, not a copy: some background must be gone and some subject kept.
+    assert (ours == 0).mean() > 0.05 and (ours == 255).mean() > 0.05
+    return iou, mad
