@@ -52,10 +52,9 @@ def test_five_files_dropped_at_once_give_five_pngs(ui: ChromiumPage) -> None:
         new MutationObserver(records => records.forEach(r => r.addedNodes.forEach(
             node => window.spoken.push(node.textContent)))).observe(live, {childList: true});""")
     assert dispatch(ui, "drop", files), "the page did not take the drop"
-    # A long task of our own while a job runs: the page's count must see it. Made while the
-    # second job runs: ui/app.pump closes the busy period when a file is added while a job runs
-    # (start_next answers None), so the first job's time after the later adds counts as idle.
-    wait_until(ui, "return document.querySelectorAll('[data-job]')[1]?.dataset.state === 'running';",
+    # A long task of our own while the first job runs, after the four later files were added
+    # (each add starts nothing while a job runs, and the queue must still count as busy).
+    wait_until(ui, "return document.querySelectorAll('[data-job]')[0]?.dataset.state === 'running';",
                TIMEOUT)
     ui.execute(BLOCK_MAIN_THREAD, BLOCKED_MS)
     settled = wait_for_jobs(ui, 5, TIMEOUT)

@@ -107,7 +107,8 @@ class App:
 
     def pump(self) -> None:
         job = self.queue.start_next()
-        self.long_tasks.set_busy(job is not None)
+        # A file added while a job runs starts nothing, yet the queue is still busy.
+        self.long_tasks.set_busy(self.queue.running() is not None)
         self.show_summary()
         if job is None:
             if self.restart_when_idle:
