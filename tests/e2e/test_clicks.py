@@ -18,7 +18,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from backgrone.core.confidence import CHECK_BELOW
 from support import photos
-from support.browser import fetch_bytes, png_from, remove_background
+from support.browser import Page, fetch_bytes, png_from, remove_background
 
 pytestmark = pytest.mark.e2e
 
@@ -31,7 +31,7 @@ def alpha_of(result: dict[str, object]) -> np.ndarray:
     return np.asarray(png_from(data))[:, :, 3]
 
 
-def test_hints_correct_the_cutout_without_a_new_inference(page: webdriver.Chrome) -> None:
+def test_hints_correct_the_cutout_without_a_new_inference(page: Page) -> None:
     photo = photos.astronaut().resize((384, 384))
     buffer = io.BytesIO()
     photo.save(buffer, "PNG")
@@ -40,7 +40,7 @@ def test_hints_correct_the_cutout_without_a_new_inference(page: webdriver.Chrome
     assert "inference" in first["timings"] and "reused" not in first["timings"]
     assert 0.0 <= first["confidence"] <= 1.0
     # The queue's card says "check this one" exactly when the confidence is low.
-    card = page.execute_script("""
+    card = page.driver.execute_script("""
         const cards = document.querySelectorAll('[data-job]');
         const card = cards[cards.length - 1];
         return {check: card.dataset.check, status: card.querySelector('.job-status').textContent};""")
@@ -77,8 +77,8 @@ def test_hints_correct_the_cutout_without_a_new_inference(page: webdriver.Chrome
 
 
 
-def last_download(page: webdriver.Chrome) -> dict[str, str]:
-    found: dict[str, str] = page.execute_script("""
+def last_download(driver: webdriver.Chrome) -> dict[str, str]:
+    found: dict[str, str] = driver.execute_script("""
         const cards = document.querySelectorAll('[data-job]');
         const card = cards[cards.length - 1];
         const link = card.querySelector('a[data-action=download]');
@@ -86,33 +86,34 @@ def last_download(page: webdriver.Chrome) -> dict[str, str]:
     return found
 
 
-def next_alpha(page: webdriver.Chrome, previous: str) -> tuple[str, np.ndarray]:
+def next_alpha(page: Page, previous: str) -> tuple[str, np.ndarray]:
     """The last card's next ready download after `previous`, its alpha."""
     def made(d: webdriver.Chrome) -> str | bool:
         link = last_download(d)
         ready = link["ready"] == "true" and link["state"] == "done" and link["href"] != previous
         return link["href"] if ready else False
-    href: str = WebDriverWait(page, 300).until(made)
+    href: str = WebDriverWait(page.driver, 300).until(made)
     return href, np.asarray(png_from(fetch_bytes(page, href)))[:, :, 3]
 
 
 def test_fix_on_the_stage_changes_the_download_and_undo_restores_it(
-        page: webdriver.Chrome, tmp_path: Path) -> None:
-    radio = WebDriverWait(page, 60).until(
+        page: Page, tmp_path: Path) -> None:
+    radio = WebDriverWait(page.driver, 60).until(
         lambda d: d.find_element(By.CSS_SELECTOR, 'input[name=engine][value="lightweight"]'))
-    page.execute_script("arguments[0].click()", radio)
+    page.driver.execute_script("arguments[0].click()", radio)
     path = tmp_path / "coffee.png"
     photos.coffee().resize((320, 240)).save(path)
-    before = len(page.find_elements(By.CSS_SELECTOR, "[data-job]"))
-    page.find_element(By.CSS_SELECTOR, "[data-images]").send_keys(str(path))
-    WebDriverWait(page, 300).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-job]")) > before)
+    before = len(page.driver.find_elements(By.CSS_SELECTOR, "[data-job]"))
+    page.driver.find_element(By.CSS_SELECTOR, "[data-images]").send_keys(str(path))
+    WebDriverWait(page.driver, 300).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-job]")) > before)
     href, automatic = next_alpha(page, "")
-    cards = page.find_elements(By.CSS_SELECTOR, "[data-job]")
+    cards = page.driver.find_elements(By.CSS_SELECTOR, "[data-job]")
     view = cards[-1].find_element(By.CSS_SELECTOR, "[data-action=view]")
-    page.execute_script("arguments[0].focus()", view)
+    page.driver.execute_script("arguments[0].focus()", view)
     view.send_keys(Keys.ENTER)
-    viewer = page.find_element(By.CSS_SELECTOR, "[data-viewer]")
-    WebDriverWait(page, 30).until(lambda d: viewer.is_displayed())
+    viewer = page.driver.find_element(By.CSS_SELECTOR, "[data-viewer]")
+    WebDriverWait(page.driver, 30).until(lambda d: viewer.is_displayed())
     viewer.find_element(By.CSS_SELECTOR, "[data-fix-toggle]").send_keys(Keys.ENTER)
     assert viewer.find_element(By.CSS_SELECTOR, "[data-fix-controls]").is_displayed()
     # A keep click on the background, away from the subject's edge.
@@ -121,21 +122,21 @@ def test_fix_on_the_stage_changes_the_download_and_undo_restores_it(
     canvas = viewer.find_element(By.CSS_SELECTOR, "[data-canvas]")
     rect = canvas.rect
     scale = rect["width"] / automatic.shape[1]
-    ActionChains(page).move_to_element_with_offset(
+    ActionChains(page.driver).move_to_element_with_offset(
         canvas, int((x + 0.5) * scale - rect["width"] / 2), int((y + 0.5) * scale - rect["height"] / 2)
     ).click().perform()
     href, fixed = next_alpha(page, href)
     assert (fixed > automatic).sum() > 100 and abs(int(fixed[y, x]) - 255) <= 1
     assert len(viewer.find_elements(By.CSS_SELECTOR, ".fix-dot")) == 1
     undo = viewer.find_element(By.CSS_SELECTOR, "[data-fix-undo]")
-    WebDriverWait(page, 30).until(lambda d: undo.is_enabled())
+    WebDriverWait(page.driver, 30).until(lambda d: undo.is_enabled())
     undo.send_keys(Keys.ENTER)
     href, undone = next_alpha(page, href)
     assert np.array_equal(undone, automatic)
     assert len(viewer.find_elements(By.CSS_SELECTOR, ".fix-dot")) == 0
 
 
-def test_fix_by_keyboard_and_its_undo(page: webdriver.Chrome) -> None:
+def test_fix_by_keyboard_and_its_undo(page: Page) -> None:
     """The coffee photo of the test before on the stage, Fix on: arrow keys move the point onto
     the background, Enter keeps what is there, Ctrl+Z takes it back."""
     href, automatic = next_alpha(page, "")
@@ -157,44 +158,44 @@ def test_fix_by_keyboard_and_its_undo(page: webdriver.Chrome) -> None:
             if inside and (automatic[y - 8:y + 8, x - 8:x + 8] == 0).all():
                 walk.append(((x - tx) ** 2 + (y - ty) ** 2, nx, ny, x, y))
     _, nx, ny, x, y = min(walk)
-    canvas = page.find_element(By.CSS_SELECTOR, "[data-canvas]")
-    page.execute_script("arguments[0].focus()", canvas)
+    canvas = page.driver.find_element(By.CSS_SELECTOR, "[data-canvas]")
+    page.driver.execute_script("arguments[0].focus()", canvas)
     keys = ([Keys.ARROW_RIGHT if nx > 0 else Keys.ARROW_LEFT] * abs(nx)
             + [Keys.ARROW_DOWN if ny > 0 else Keys.ARROW_UP] * abs(ny))
-    ActionChains(page).send_keys(*keys).send_keys(Keys.ENTER).perform()
+    ActionChains(page.driver).send_keys(*keys).send_keys(Keys.ENTER).perform()
     href, fixed = next_alpha(page, href)
     # The point's pixel gained (it may sit on the grown region's upscaled rim), and a region did.
     assert fixed[y, x] > automatic[y, x] and fixed[y - 2:y + 3, x - 2:x + 3].max() >= 254
     assert (fixed > automatic).sum() > 100
-    ActionChains(page).key_down(Keys.CONTROL).send_keys("z").key_up(Keys.CONTROL).perform()
+    ActionChains(page.driver).key_down(Keys.CONTROL).send_keys("z").key_up(Keys.CONTROL).perform()
     href, undone = next_alpha(page, href)
     assert np.array_equal(undone, automatic)
-    page.execute_script("arguments[0].click()", page.find_element(By.CSS_SELECTOR, "[data-fix-toggle]"))
+    page.click("[data-fix-toggle]")
 
 
 @pytest.mark.parametrize("size", [(1280, 800, False), (390, 844, True)], ids=["1280x800", "390x844"])
 def test_the_whole_photo_stays_in_view_with_touch_up_or_fix_open(
-        page: webdriver.Chrome, size: tuple[int, int, bool]) -> None:
+        page: Page, size: tuple[int, int, bool]) -> None:
     """The photo of the test before on the stage; each tool opened in turn."""
     width, height, mobile = size
-    page.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+    page.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
         "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
     try:
-        viewer = page.find_element(By.CSS_SELECTOR, "[data-viewer]")
+        viewer = page.driver.find_element(By.CSS_SELECTOR, "[data-viewer]")
         assert viewer.is_displayed()
         for tool, controls in (("[data-brush-toggle]", "[data-brush-controls]"),
                                ("[data-fix-toggle]", "[data-fix-controls]")):
             button = viewer.find_element(By.CSS_SELECTOR, tool)
-            page.execute_script("arguments[0].click()", button)
-            WebDriverWait(page, 30).until(
+            page.driver.execute_script("arguments[0].click()", button)
+            WebDriverWait(page.driver, 30).until(
                 lambda d, shown=controls: d.find_element(By.CSS_SELECTOR, shown).is_displayed())
-            box = page.execute_script("""
+            box = page.driver.execute_script("""
                 const r = document.querySelector('[data-canvas]').getBoundingClientRect();
                 return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,
                         width: innerWidth, height: innerHeight};""")
             assert box["top"] >= 0 and box["left"] >= 0, (tool, box)
             assert box["bottom"] <= box["height"] and box["right"] <= box["width"], (tool, box)
             assert box["bottom"] - box["top"] > 100, (tool, box)  # and not shrunk to nothing
-            page.execute_script("arguments[0].click()", button)
+            page.driver.execute_script("arguments[0].click()", button)
     finally:
-        page.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        page.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
