@@ -42,7 +42,7 @@ import composites  # noqa: E402
 import quality  # noqa: E402
 import quality_native  # noqa: E402
 from backgrone.core.confidence import confidence  # noqa: E402
-from support import metrics  # noqa: E402
+from support import bilinear, metrics  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 SIDE = 1024
@@ -118,7 +118,7 @@ def ideal_fix(pred: np.ndarray, truth: np.ndarray, click: tuple[int, int, bool])
 
 def ideal_run(mask: np.ndarray, truth: np.ndarray) -> list[float]:
     height, width = truth.shape
-    pred = quality.unrefined_alpha(mask, width, height)
+    pred = bilinear.alpha(mask, width, height)
     ious = [metrics.iou(pred, truth)]
     for _ in range(CAP):
         click = next_click(pred, truth)
@@ -135,7 +135,7 @@ def clicked_run(corrector: Corrector, mask: np.ndarray, rgb: np.ndarray,
     small = np.asarray(Image.fromarray(rgb).resize((SIDE, SIDE), Image.Resampling.BICUBIC))
     rgba = np.concatenate([small, np.full((SIDE, SIDE, 1), 255, np.uint8)], axis=2)
     corrector.load(np.ascontiguousarray(mask), np.ascontiguousarray(rgba))
-    pred = quality.unrefined_alpha(mask, width, height)
+    pred = bilinear.alpha(mask, width, height)
     ious = [metrics.iou(pred, truth)]
     clicks: list[tuple[float, float, bool]] = []
     times = []
@@ -148,7 +148,7 @@ def clicked_run(corrector: Corrector, mask: np.ndarray, rgb: np.ndarray,
         clicks.append(((click[0] + 0.5) * SIDE / width, (click[1] + 0.5) * SIDE / height, click[2]))
         corrected, ms = corrector.correct(clicks)
         times.append(ms)
-        pred = quality.unrefined_alpha(corrected, width, height)
+        pred = bilinear.alpha(corrected, width, height)
         ious.append(metrics.iou(pred, truth))
     return ious, times
 
