@@ -62,12 +62,15 @@ test-e2e: build browser
 
 # Ours vs the peer vs native onnxruntime (speed), then quality when an eval folder exists
 # (BENCH_EVAL, default ../shared/eval), then peak memory at 12/24/48 MP (bench/memory.py), then the
-# GPU section (bench/gpu.py: each engine on the CPU and on the WebGPU adapter, and the peer).
+# GPU section (bench/gpu.py: each engine on the CPU and on the WebGPU adapter, and the peer),
+# then what a corrective click costs against the automatic cutout at 12 MP (bench/clicks_cost.py);
+# bench.py runs the clicks protocol and confidence (bench/clicks.py) after quality.
 # Minutes; results in bench/results/. BENCH_ARGS, MEMORY_ARGS to pass options.
 bench: build browser
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 	$(BIN)/python bench/memory.py $(MEMORY_ARGS)
 	$(BIN)/python bench/gpu.py
+	$(BIN)/python bench/clicks_cost.py
 
 clean:
 	rm -rf build/.cache public/assets public/models public/ort public/ort-gpu .mypy_cache .pytest_cache .ruff_cache

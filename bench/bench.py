@@ -371,8 +371,13 @@ def main() -> int:
     # It scores the ISNet engines (their masks natively, with and without refinement), on the
     # eval photos and on composites made from them.
     engines = [e for e in result["engines"] if e in ("precision", "lightweight")]
-    return subprocess.run([sys.executable, str(ROOT / "bench" / "quality.py"), "--eval", eval_dir,
-                           "--engines", *engines]).returncode
+    quality = subprocess.run([sys.executable, str(ROOT / "bench" / "quality.py"), "--eval", eval_dir,
+                              "--engines", *engines]).returncode
+    # Corrective clicks by the simulated-click protocol, and confidence (bench/clicks.py).
+    print("\nclicks (bench/clicks.py):", flush=True)
+    clicks = subprocess.run([sys.executable, str(ROOT / "bench" / "clicks.py"), "--eval", eval_dir,
+                             "--engines", *engines]).returncode
+    return quality or clicks
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -5,6 +5,7 @@ Run by CPython as it is and by Node after Transcrypt: the two outputs must be id
 # __pragma__('skip')
 from typing import Any, List
 # __pragma__('noskip')
+from parity_correct import correct_section  # noqa: E402
 from parity_support import Random, as_list, clamped_bytes, doubles, dump, floats  # noqa: E402
 from backgrone.core import jobs, errors, protocol  # noqa: E402
 from backgrone.core.engines import ENGINES, OUTPUT_CLAMP, OUTPUT_MINMAX, find_engine  # noqa: E402
@@ -111,6 +112,7 @@ def main() -> None:
     refine_section(report, rng)
     strips_section(report, rng)
     devices_section(report)
+    correct_section(report, rng)
     dump(report)
 
 

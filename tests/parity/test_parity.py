@@ -15,7 +15,8 @@ DRIVER = Path(__file__).with_name("parity_driver.py")
 
 def test_transpiled_core_matches_cpython(tmp_path: Path) -> None:
     # The build's own Transcrypt run and dialect check: a failed compile fails here too.
-    check_transcryptable([DRIVER, DRIVER.with_name("parity_support.py")])
+    check_transcryptable([DRIVER, DRIVER.with_name("parity_support.py"),
+                          DRIVER.with_name("parity_correct.py")])
     run_transcrypt(DRIVER, tmp_path, ["-xp", str(ROOT / "frontend_py")])
     node = subprocess.run(["node", str(tmp_path / "parity_driver.js")],
                           capture_output=True, text=True, check=True).stdout
@@ -28,3 +29,5 @@ def test_transpiled_core_matches_cpython(tmp_path: Path) -> None:
         assert ours[key] == theirs[key], key
     # The driver exercised something: a cutout's alpha channel and real tensors.
     assert len(theirs["nchw"][0]) == 3 * 81 and len(theirs["apply_alpha"][0]) == 4 * 23 * 17
+    # The clicks changed the mask (the stroke alone changes a few pixels).
+    assert all(run[0] > 40 for run in theirs["correct"]), [run[0] for run in theirs["correct"]]

@@ -275,6 +275,7 @@ const png = new Uint8Array(await result.png.arrayBuffer());
 let text = '';
 for (let i = 0; i < png.length; i += 32768) text += String.fromCharCode(...png.subarray(i, i + 32768));
 return {png: btoa(text), width: result.width, height: result.height, timings: result.timings,
+        confidence: result.confidence,
         type: result.png.type};
 """
 

@@ -95,7 +95,7 @@ def test_ids_are_never_reused_after_removal() -> None:
 @pytest.mark.parametrize("state,allowed", [
     (jobs.QUEUED, {jobs.RUNNING, jobs.FAILED, jobs.CANCELLED}),
     (jobs.RUNNING, {jobs.DONE, jobs.FAILED, jobs.CANCELLED}),
-    (jobs.DONE, set()),
+    (jobs.DONE, {jobs.QUEUED}),  # corrected by the Fix tool
     (jobs.FAILED, {jobs.QUEUED}),
     (jobs.CANCELLED, {jobs.QUEUED}),
 ])
@@ -109,6 +109,18 @@ def test_transition_table(state: str, allowed: set[str]) -> None:
         else:
             with pytest.raises(ValueError):
                 job.move(target)
+
+
+def test_a_corrected_job_runs_again_before_the_rest_of_the_line() -> None:
+    queue = jobs.JobQueue()
+    a, b, c = (queue.add(n, "x") for n in ("a", "b", "c"))
+    started(queue)
+    a.move(jobs.DONE)
+    assert not queue.correct(b.job_id)  # only a done job is corrected
+    assert queue.correct(a.job_id)
+    assert a.state == jobs.QUEUED and a.progress == 0.0
+    assert queue.start_next() is a
+    assert not queue.correct(a.job_id)  # running: not twice
 
 
 def test_summary_and_counts() -> None:

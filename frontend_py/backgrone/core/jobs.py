@@ -16,11 +16,12 @@ CANCELLED = "cancelled"
 STATES = [QUEUED, RUNNING, DONE, FAILED, CANCELLED]
 
 # Which state may follow which: anything else is a bug in the caller, caught early.
-# A failed or cancelled job may be queued again (retry); a done job is final.
+# A failed or cancelled job may be queued again (retry); a done job is queued again when
+# the user corrects it (the Fix tool: the same photo with its clicks).
 _NEXT = {
     QUEUED: [RUNNING, FAILED, CANCELLED],
     RUNNING: [DONE, FAILED, CANCELLED],
-    DONE: [],
+    DONE: [QUEUED],
     FAILED: [QUEUED],
     CANCELLED: [QUEUED],
 }
@@ -44,6 +45,10 @@ class Job:
         # The output settings its download is made with: the page's one record, shared by
         # every job (a change of settings remakes every download).
         self.output: Optional[OutputSettings] = None
+        # Corrective clicks [[x, y, keep], ...] and strokes [[points, keep, radius], ...] in the
+        # photo's pixels (core/correct.py): the Fix tool's, or the API's hints and strokes.
+        self.hints: List[Any] = []
+        self.strokes: List[Any] = []
         self.state = QUEUED
         self.progress = 0.0
         self.stage = ""
@@ -133,6 +138,21 @@ class JobQueue:
         job.stage = ""
         job.message = ""
         self._take_ticket(job)
+        return True
+
+    def correct(self, job_id: int) -> bool:
+        """Queue a done job again at the front of the line: a correction the user waits for
+        goes before the rest of a batch."""
+        job = self.find(job_id)
+        if job is None or job.state != DONE:
+            return False
+        job.move(QUEUED)
+        job.progress = 0.0
+        job.stage = ""
+        self._take_ticket(job)
+        for other in self.jobs:
+            if other.state == QUEUED and other.ticket < job.ticket:
+                job.ticket = other.ticket - 1
         return True
 
     def remove(self, job_id: int) -> bool:

@@ -76,11 +76,13 @@ REFINE_DEFAULT = False
 
 
 def process(job: int, engine: str, image: Any, refine: bool = REFINE_DEFAULT,
-            device: str = DEVICE_AUTO) -> Message:
+            device: str = DEVICE_AUTO, hints: Any = None, strokes: Any = None) -> Message:
     """Cut out `image` with `engine`; `refine`: edge refinement against the photo (core/refine);
-    `device`: the user's setting (core/devices DEVICE_*)."""
+    `device`: the user's setting (core/devices DEVICE_*); `hints`: corrective clicks
+    [[x, y, keep], ...] in the photo's pixels, oldest first; `strokes`: [[points, keep, radius]]
+    (core/correct.py)."""
     return {"kind": PROCESS, "job": job, "engine": engine, "image": image, "refine": refine,
-            "device": device}
+            "device": device, "hints": hints if hints else [], "strokes": strokes if strokes else []}
 
 
 def canvas_limit(pixels: int, band_pixels: int) -> Message:
@@ -92,10 +94,12 @@ def progress(job: int, stage: str, done: float, total: float) -> Message:
     return {"kind": PROGRESS, "job": job, "stage": stage, "done": done, "total": total}
 
 
-def result(job: int, png: Any, width: int, height: int, timings: Dict[str, float]) -> Message:
+def result(job: int, png: Any, width: int, height: int, timings: Dict[str, float],
+           confidence: float = 1.0) -> Message:
+    """`confidence`: core/confidence.py's estimate (0..1) of how right the cutout is."""
     return {
         "kind": RESULT, "job": job, "png": png, "width": width, "height": height,
-        "timings": timings,
+        "timings": timings, "confidence": confidence,
     }
 
 

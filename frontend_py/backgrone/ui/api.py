@@ -11,11 +11,27 @@ from backgrone.ui.channel import failure
 from backgrone.ui.deferred import Deferred
 
 
+def hints_of(options: Any) -> Any:
+    """options.hints [{x, y, keep}, ...] and options.strokes [{points, keep, radius}, ...] as
+    protocol lists (core/correct.py)."""
+    hints = []
+    strokes = []
+    if options and options.hints:
+        for hint in options.hints:
+            hints.append([hint.x, hint.y, hint.keep is True])
+    if options and options.strokes:
+        for stroke in options.strokes:
+            strokes.append([stroke.points, stroke.keep is True, stroke.radius])
+    return [hints, strokes]
+
+
 def remove_background(app: Any, image: Any, options: Any) -> Any:
-    """removeBackground(blob, {engine, refine, device}) -> Promise of {png, width, height,
-    timings}. The photo joins the queue like a dropped one; edges are refined when refine is
-    true, not when it is false, and as protocol.REFINE_DEFAULT says when it is left out;
-    `device` ('auto' | 'gpu' | 'cpu') defaults to the page's setting."""
+    """removeBackground(blob, {engine, refine, device, hints, strokes}) -> Promise of {png,
+    width, height, timings, confidence}. The photo joins the queue like a dropped one; edges are
+    refined when refine is true, not when it is false, and as protocol.REFINE_DEFAULT says when
+    it is left out; `device` ('auto' | 'gpu' | 'cpu') defaults to the page's setting; `hints`
+    ({x, y, keep} in the photo's pixels, oldest first) and `strokes` correct the cutout
+    (core/correct.py) without a new inference when the same bytes were cut out before."""
     engine_id = options.engine if options and options.engine else DEFAULT_ENGINE
     refine = protocol.REFINE_DEFAULT
     if options and (options.refine is True or options.refine is False):
@@ -29,7 +45,8 @@ def remove_background(app: Any, image: Any, options: Any) -> Any:
         answer.reject(failure(errors.UNKNOWN_ENGINE, str(exc)))
         return answer.promise
     try:
-        job = app.add(image, image.js_name if image.js_name else "image", engine_id, refine, device)
+        job = app.add(image, image.js_name if image.js_name else "image", engine_id, refine, device,
+                      True, hints_of(options))
     except AnyError as exc:
         answer.reject(exc)
         return answer.promise

@@ -15,6 +15,7 @@ from backgrone.ui.queue_view import QueueView
 from backgrone.ui.inputs import Inputs
 from backgrone.ui.longtasks import LongTasks
 from backgrone.ui.export_client import ExportClient
+from backgrone.ui.fix_tool import FixTool
 from backgrone.ui.downloads import ZIP_NAME, Downloads, Result, error_text
 from backgrone.ui.output_panel import OutputPanel
 from backgrone.ui.viewer import Viewer
@@ -64,6 +65,9 @@ class App:
         self.viewer = Viewer(doc, self.window, doc.querySelector("[data-viewer]"), exporter,
                              lambda job_id: self.downloads.changed(), self.view.announce)
         self.stage = Stage(doc.querySelector("[data-layout]"), self.viewer, self.stage_download)
+        self.fix = FixTool(doc.querySelector("[data-viewer]"), self.viewer, self.correct, self.view.announce)
+        # Jobs whose clicks changed while they ran: run again when their result comes.
+        self.rerun: List[int] = []
         self.panel = SettingsPanel(doc, self.window, doc.querySelector("[data-settings]"),
                                    self.engines.current, self.output.summary)
         self.folder = FolderSave(self.window, doc.querySelector("[data-save-folder]"), self.downloads,
@@ -95,9 +99,13 @@ class App:
             self.view.announce(str(len(files)) + " images added to the queue")
 
     def add(self, image: Any, file_name: str, engine_id: str,
-            refine: bool = protocol.REFINE_DEFAULT, device: str = DEVICE_AUTO, show: bool = True) -> jobs.Job:
+            refine: bool = protocol.REFINE_DEFAULT, device: str = DEVICE_AUTO, show: bool = True,
+            hinted: Any = None) -> jobs.Job:
         job = self.queue.add(file_name, engine_id, image, refine, device)
         job.output = self.settings
+        if hinted:
+            job.hints = hinted[0]
+            job.strokes = hinted[1]
         self.view.add(job, image)
         self.stage.set_count(len(self.queue.jobs))
         if show:
@@ -116,7 +124,24 @@ class App:
                 self.worker.restart("the GPU is tried again")
             return
         self.stage.follow(job, self.view.update(job, ""))
-        self.worker.process(job.job_id, job.engine, job.photo, job.refine, job.device)
+        self.worker.process(job.job_id, job.engine, job.photo, job.refine, job.device, job.hints,
+                            job.strokes)
+
+    def correct(self, job_id: int, hints: List[Any]) -> None:
+        """The Fix tool's clicks changed: run the job again with all of them (no new inference:
+        the worker remembers the photo's mask)."""
+        job = self.queue.find(job_id)
+        if job is None:
+            return
+        job.hints = hints
+        job.strokes = []
+        if job.state == jobs.RUNNING or job.state == jobs.QUEUED:
+            if job_id not in self.rerun:
+                self.rerun.append(job_id)
+            return
+        if self.queue.correct(job_id):
+            self.view.requeued(job)
+            self.pump()
 
     def restart_worker(self) -> None:
         self.restart_when_idle = True
@@ -160,13 +185,22 @@ class App:
             job.move(jobs.DONE)
             job.progress = 1.0
             total = message["timings"]["total"]
-            self.view.done(job, message["png"], message["width"], message["height"], total)
+            self.view.done(job, message["png"], message["width"], message["height"], total,
+                           message["confidence"])
             result = Result(job.job_id, job.file_name, job.photo, message["png"],
                             message["width"], message["height"])
             link = self.view.item(job).querySelector("a[download]")
             self.downloads.add(result, link.href)
+            if self.viewer.result and self.viewer.result.job_id == job.job_id:
+                # A corrected cutout replaces the one on the stage.
+                self.viewer.result = None
+                self.viewer.pending_id = job.job_id
             self.stage.done(job, result)
+            self.fix.after_result(job.job_id)
             self.settle(job.job_id, message, "")
+            if job.job_id in self.rerun:
+                self.rerun = [other for other in self.rerun if other != job.job_id]
+                self.correct(job.job_id, job.hints)
             if self.models_changed:
                 # A model was just downloaded and saved: the picker shows it as cached now.
                 self.models_changed = False
@@ -193,7 +227,7 @@ class App:
                 __pragma__("jsiter")
                 answer = {
                     "png": message["png"], "width": message["width"], "height": message["height"],
-                    "timings": message["timings"],
+                    "timings": message["timings"], "confidence": message["confidence"],
                 }
                 __pragma__("nojsiter")
                 waiter.resolve(answer)

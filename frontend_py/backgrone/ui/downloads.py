@@ -75,8 +75,9 @@ class Downloads:
         self.busy = False
 
     def add(self, result: Result, url: str) -> None:
+        if result.job_id not in self.results:  # a corrected job keeps its place
+            self.order.append(result.job_id)
         self.results[result.job_id] = result
-        self.order.append(result.job_id)
         result.url = url
         result.png_url = url
         result.key = self.key_for(result)

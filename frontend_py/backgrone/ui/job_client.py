@@ -35,8 +35,9 @@ class JobClient(WorkerChannel):
     def gpu_fault(self, fault: str) -> Any:
         return self.ask(lambda request_id: protocol.gpu_fault(request_id, fault))
 
-    def process(self, job: int, engine: str, image: Any, refine: bool, device: str) -> None:
-        self.post(protocol.process(job, engine, image, refine, device))
+    def process(self, job: int, engine: str, image: Any, refine: bool, device: str,
+                hints: Any, strokes: Any) -> None:
+        self.post(protocol.process(job, engine, image, refine, device, hints, strokes))
 
     def crash(self) -> None:
         """Fault injection for the tests: the worker throws as if it had crashed."""

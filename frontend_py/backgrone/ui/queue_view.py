@@ -8,6 +8,7 @@ from backgrone.jsglobals import URL
 import math
 
 from backgrone.core import jobs
+from backgrone.core.confidence import CHECK_BELOW
 from backgrone.core.jobs import Job, output_name
 
 STAGE_LABELS = {
@@ -153,14 +154,18 @@ class QueueView:
             self.announce(job.file_name + ": " + label + detail)
         return label + detail
 
-    def done(self, job: Job, png: Any, width: int, height: int, millis: float) -> None:
+    def done(self, job: Job, png: Any, width: int, height: int, millis: float, sure: float) -> None:
         node = self.item(job)
         if not node:
             return
         self.show(job, node)
         url = URL.createObjectURL(png)
+        # The least confident results are marked, so that in a batch one looks at those.
+        check = sure < CHECK_BELOW
+        node.dataset.check = "true" if check else "false"
         node.querySelector(".job-status").textContent = (
             "Done: " + str(width) + "\u00d7" + str(height) + " in " + seconds(millis) + " s"
+            + (" \u00b7 check this one" if check else "")
         )
         node.querySelector(".job-progress").value = 1
         thumb = node.querySelector(".job-thumb")

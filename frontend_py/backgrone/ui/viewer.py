@@ -215,13 +215,20 @@ class Viewer:
         if self.root.hidden or not width or not height:
             return
         scale = 1.0
+        tools = self.root.dataset.brush == "on" or self.root.dataset.fix == "on"
         if self.zoom == FIT:
-            # The whole picture in the first screen with the bars above it, a phone's too.
+            # The whole picture in the first screen with the bars above it, a phone's too;
+            # with Touch up or Fix open, in what the viewer's bars and tools leave of it.
             room_w = max(100, self.stage.clientWidth - 2)
             room_h = max(160, self.window.innerHeight * 0.6)
+            if tools:
+                chrome = self.root.offsetHeight - self.stage.offsetHeight
+                room_h = max(120, self.window.innerHeight - chrome - 16)
             scale = min(1.0, room_w / width, room_h / height)
         self.compare.style.width = str(math.floor(width * scale)) + "px"
         self.compare.style.height = str(math.floor(height * scale)) + "px"
+        if tools:
+            self.root.scrollIntoView()
 
     # --- compare slider -------------------------------------------------------------------------
 
@@ -275,6 +282,7 @@ class Viewer:
         self.brush_toggle.setAttribute("aria-pressed", "true" if on else "false")
         self.brush_controls.hidden = not on
         self.root.dataset.brush = "on" if on else "off"
+        self.layout()
         if on:
             # The whole cutout in view while painting.
             self.set_split(0)
@@ -295,6 +303,8 @@ class Viewer:
         if not (event.ctrlKey or event.metaKey) or tag == "INPUT" and event.target.js_type == "text":
             return
         key = event.key.lower()
+        if self.root.dataset.fix == "on":
+            return  # the Fix tool's own undo and redo (ui/fix_tool.py)
         if key == "z" and not event.shiftKey:
             event.preventDefault()
             self.touchup.undo()

@@ -52,7 +52,8 @@ class WorkerLoop:
             # protocol.process always says; a message without the field is not refined.
             refine = message["refine"] is True
             device = message["device"]
-            self.then(lambda: self.process(job, message["engine"], message["image"], refine, device))
+            self.then(lambda: self.process(job, message["engine"], message["image"], refine, device,
+                                           message["hints"], message["strokes"]))
         elif kind == protocol.LIST_ENGINES:
             # Read-only, so it need not wait behind a running job.
             Promise.resolve(self.replies.answer(message, self.store.describe))
@@ -105,7 +106,8 @@ class WorkerLoop:
             self.told_cache_failure = True
             self.post(protocol.notice(errors.STORAGE_FULL, self.store.cache_failure))
 
-    async def process(self, job: int, engine_id: str, image: Any, refine: bool, device: str) -> None:
+    async def process(self, job: int, engine_id: str, image: Any, refine: bool, device: str,
+                      hints: Any, strokes: Any) -> None:
         def report(stage: str, done: float, total: float) -> None:
             self.post(protocol.progress(job, stage, done, total))
 
@@ -116,7 +118,7 @@ class WorkerLoop:
             return
         try:
             await self.sessions.prepare(engine, device)
-            cutout = await self.pipeline.run(engine, image, report, refine)
+            cutout = await self.pipeline.run(engine, image, report, refine, hints, strokes)
         except AnyError as exc:
             code = errors.code_of(exc, errors.INTERNAL)
             console.error("backgrone job", job, code, exc)
@@ -124,7 +126,8 @@ class WorkerLoop:
             return
         finally:
             self.tell_cache_failure()
-        self.post(protocol.result(job, cutout.png, cutout.width, cutout.height, cutout.timings))
+        self.post(protocol.result(job, cutout.png, cutout.width, cutout.height, cutout.timings,
+                                  cutout.confidence))
 
 
 def start(host: Any) -> None:

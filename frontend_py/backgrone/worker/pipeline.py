@@ -10,6 +10,8 @@ from backgrone.jsglobals import (
 import math
 
 from backgrone.core import errors, sniff
+from backgrone.core.confidence import confidence
+from backgrone.core.correct import Work, clicks_in_grid, correct, strokes_in_grid
 from backgrone.core.engines import Engine
 from backgrone.core.geometry import MAX_MEGAPIXELS, fits
 from backgrone.core.mask import apply_alpha_rows, mask_to_alpha8
@@ -20,7 +22,8 @@ from backgrone.core.errors import AnyError, AppError
 from backgrone.worker.models import ModelStore
 from backgrone.worker.routing import RoutedSessions
 from backgrone.worker.strips import BAND_PIXELS, ONE_CANVAS_PIXELS, Bands, png_writer
-from backgrone.web import context_2d
+from backgrone.worker.recall import Recall, Remembered
+from backgrone.web import context_2d, sha256_hex
 
 # __pragma__('skip')
 ReportFn = Callable[[str, float, float], None]  # a type alias: mypy only
@@ -77,11 +80,13 @@ def size_detail(width: int, height: int) -> str:
 class Cutout:
     """What Pipeline.run makes of one photo: the fields of its protocol.result."""
 
-    def __init__(self, png: Any, width: int, height: int, timings: Dict[str, float]) -> None:
+    def __init__(self, png: Any, width: int, height: int, timings: Dict[str, float],
+                 confidence: float) -> None:
         self.png = png
         self.width = width
         self.height = height
         self.timings = timings
+        self.confidence = confidence  # core/confidence.py
 
 
 class Pipeline:
@@ -103,6 +108,9 @@ class Pipeline:
         # tens of MB per photo.
         self._planes: Any = None
         self._line: Any = None
+        # The last photos' masks (worker/recall.py) and the correction's working grid.
+        self.recall = Recall()
+        self._work: Any = None
 
     async def ensure_session(self, engine: Engine, report: ReportFn, timings: Dict[str, float],
                              download: bool = True) -> bool:
@@ -203,8 +211,10 @@ class Pipeline:
         timings["encode"] = encoding + performance.now() - mark
         return png
 
-    async def run(self, engine: Engine, image: Any, report: ReportFn, refine: bool) -> Cutout:
-        """Process one image (edges refined unless `refine` is false)."""
+    async def run(self, engine: Engine, image: Any, report: ReportFn, refine: bool, hints: Any,
+                  strokes: Any) -> Cutout:
+        """Process one image (edges refined unless `refine` is false), corrected by the hints
+        and strokes (core/correct.py)."""
         began = performance.now()
         timings: Dict[str, float] = {}
         await self.ensure_session(engine, report, timings)
@@ -218,16 +228,47 @@ class Pipeline:
         width = full.width
         height = full.height
         try:
-            png = await self.cut_out(engine, full, report, timings, mark, refine)
+            # The same bytes with the same engine give the same mask: keep it, by content.
+            digest = await sha256_hex(await image.arrayBuffer())
+            key = engine.engine_id + ":" + str(engine.input_size) + ":" + digest
+            remembered = self.recall.find(key)
+            if remembered:
+                timings["decode"] = performance.now() - mark
+                timings["reused"] = 1
+            else:
+                remembered = await self.infer(engine, full, report, timings, mark, key)
+            side = engine.input_size
+            mark = performance.now()
+            if len(hints) > 0 or len(strokes) > 0:
+                self.correct(remembered, side, hints, strokes, width, height)
+                timings["correct"] = performance.now() - mark
+            else:
+                self._alpha.set(remembered.alpha)
+            sure = confidence(self._alpha, side, __new__(Uint8Array(side * side)))
+            mark = performance.now()
+            report("postprocess", 0, 1)
+            png = await self.full_size(side, full, refine, report, timings)
+            # Postprocess: the mask onto the photo, refined or not, a band at a time; encoding
+            # is interleaved with it when the PNG is written as a stream, and timed apart.
+            timings["postprocess"] = performance.now() - mark - timings["encode"]
         finally:
             # Bitmaps hold decoded pixels outside the JS heap: release them whatever happened.
             full.close()
         timings["total"] = performance.now() - began
-        return Cutout(png, width, height, timings)
+        return Cutout(png, width, height, timings, sure)
 
-    async def cut_out(self, engine: Engine, full: Any, report: ReportFn, timings: Dict[str, float],
-                      mark: float, refine: bool) -> Any:
-        """From the decoded bitmap to the PNG blob: the stages after decode, each timed."""
+    def correct(self, remembered: Remembered, side: int, hints: Any, strokes: Any, width: int,
+                height: int) -> None:
+        """The remembered mask corrected by every hint and stroke so far, into self._alpha."""
+        if not self._work or self._work.side != side:
+            self._work = Work(side, lambda count: __new__(Float64Array(count)))
+        correct(remembered.alpha, remembered.rgba, side, clicks_in_grid(hints, width, height, side),
+                strokes_in_grid(strokes, width, height, side), self._work, self._alpha)
+
+    async def infer(self, engine: Engine, full: Any, report: ReportFn, timings: Dict[str, float],
+                    mark: float, key: str) -> Remembered:
+        """From the decoded bitmap to the model's mask, remembered: the stages up to inference,
+        each timed."""
         side = engine.input_size
         __pragma__("jsiter")
         resize = {"resizeWidth": side, "resizeHeight": side, "resizeQuality": "high"}
@@ -254,11 +295,7 @@ class Pipeline:
             raise AppError(errors.INFERENCE, str(exc))
         timings["inference"] = performance.now() - mark
 
-        mark = performance.now()
-        report("postprocess", 0, 1)
         mask_to_alpha8(output, side * side, engine.output_mode, self._alpha)
-        png = await self.full_size(side, full, refine, report, timings)
-        # Postprocess: the mask onto the photo, refined or not, a band at a time; encoding
-        # is interleaved with it when the PNG is written as a stream, and timed apart.
-        timings["postprocess"] = performance.now() - mark - timings["encode"]
-        return png
+        remembered = Remembered(key, __new__(Uint8ClampedArray(self._alpha)), rgba)
+        self.recall.keep(remembered)
+        return remembered
