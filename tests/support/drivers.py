@@ -252,7 +252,42 @@ class WebKitPage(Page):
             self.xvfb.wait(10)
 
 
+class ChromiumPage(Page):
+    """Headless Chromium through chromedriver (support.browser), behind the same interface."""
+
+    name = "chromium"
+
+    def __init__(self, workdir: Path) -> None:
+        from support.browser import start_chromium
+
+        self.driver = start_chromium(workdir / "net.json")
+        self.driver.set_script_timeout(SCRIPT_TIMEOUT)
+
+    def get(self, url: str) -> None:
+        self.driver.get(url)
+
+    def execute(self, script: str, *args: Any) -> Any:
+        return self.driver.execute_script(script, *args)
+
+    def _execute_async(self, script: str, *args: Any) -> Any:
+        return self.driver.execute_async_script(script, *args)
+
+    def upload(self, selector: str, paths: list[Path]) -> None:
+        self.driver.find_element("css selector", selector).send_keys("\n".join(map(str, paths)))
+
+    def console(self) -> list[str]:
+        return [entry["message"] for entry in self.driver.get_log("browser")]
+
+    def version(self) -> str:
+        return "Chromium " + str(self.driver.capabilities["browserVersion"])
+
+    def quit(self) -> None:
+        self.driver.quit()
+
+
 def start(engine: str, workdir: Path) -> Page:
+    if engine == "chromium":
+        return ChromiumPage(workdir)
     absent = missing()
     if absent:
         raise RuntimeError("missing " + ", ".join(absent) + ": run `make browser` (as root) or "

@@ -12,6 +12,7 @@ from backgrone.web import sha256_hex
 from backgrone.worker.replies import Replier
 from backgrone.worker.pipeline import Pipeline
 from backgrone.worker.gpu import Gpu
+from backgrone.worker.heic import HeicDecoder
 from backgrone.worker.routing import RoutedSessions
 from backgrone.worker.session import Sessions, configure, shares_memory
 
@@ -24,7 +25,7 @@ class WorkerLoop:
         self.gpu = Gpu(host, host.ort)
         self.sessions = RoutedSessions(Sessions(host.ort, self.tell_threads), self.gpu, self.store,
                                        self.post, threads)
-        self.pipeline = Pipeline(self.store, self.sessions, host.zlib)
+        self.pipeline = Pipeline(self.store, self.sessions, host.zlib, HeicDecoder(host))
         # Jobs and cache changes chain on this promise so that they run strictly in order.
         self.tail = Promise.resolve()
         self.told_cache_failure = False

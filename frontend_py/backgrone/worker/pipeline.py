@@ -7,16 +7,16 @@ from backgrone.jsglobals import (
     performance, __new__, __pragma__,
 )
 # __pragma__('noskip')
-import math
 
 from backgrone.core import messages, sniff
 from backgrone.core.engines import Engine
-from backgrone.core.geometry import MAX_MEGAPIXELS, fits
+from backgrone.core.geometry import fits, size_detail
 from backgrone.core.mask import apply_alpha_rows, mask_to_alpha8
 from backgrone.core.refine import RefinePlan, add_guide_rows, fit, write_rows
 from backgrone.core.refine_planes import PLANES, Planes
 from backgrone.core.tensor import rgba_to_nchw
 from backgrone.core.messages import AnyError, AppError
+from backgrone.worker.heic import HeicDecoder
 from backgrone.worker.models import ModelStore
 from backgrone.worker.routing import RoutedSessions
 from backgrone.worker.strips import BAND_PIXELS, ONE_CANVAS_PIXELS, Bands, png_writer
@@ -38,11 +38,12 @@ def refusal(kind: str) -> str:
     return ""
 
 
-async def decode(image: Any) -> Any:
-    """The image as an ImageBitmap, oriented as displayed (EXIF honoured).
+async def decode(image: Any, heic: HeicDecoder) -> Any:
+    """The image as an ImageBitmap, oriented as displayed (EXIF, or HEIF's irot/imir, honoured).
 
     The header is read first, so that a document, an archive or an image over the size limit is
-    refused with a precise message before the browser spends memory decoding it.
+    refused with a precise message before the browser spends memory decoding it. HEIC/HEIF goes
+    to the browser's own decoder first (Safari has one), then to libheif (worker/heic.py).
     """
     header = __new__(Uint8Array(await image.slice(0, sniff.HEADER_BYTES).arrayBuffer()))
     found = sniff.sniff(header, header.length)
@@ -57,10 +58,10 @@ async def decode(image: Any) -> Any:
     try:
         bitmap = await createImageBitmap(image, options)
     except AnyError as exc:
-        if found.kind == sniff.HEIC:
-            raise AppError(messages.HEIC_UNSUPPORTED, str(exc))
-        # The header said image, the decoder disagreed: a truncated or damaged file.
-        raise AppError(messages.DAMAGED_IMAGE, found.kind + ": " + str(exc))
+        if found.kind != sniff.HEIC:
+            # The header said image, the decoder disagreed: a truncated or damaged file.
+            raise AppError(messages.DAMAGED_IMAGE, found.kind + ": " + str(exc))
+        bitmap = await heic.decode(image)
     if not fits(bitmap.width, bitmap.height):
         detail = size_detail(bitmap.width, bitmap.height)
         bitmap.close()
@@ -68,18 +69,13 @@ async def decode(image: Any) -> Any:
     return bitmap
 
 
-def size_detail(width: int, height: int) -> str:
-    megapixels = math.floor(width * height / 100000 + 0.5) / 10
-    return str(width) + "\u00d7" + str(height) + " = " + str(megapixels) + " MP; the limit is " + \
-        str(MAX_MEGAPIXELS) + " MP"
-
-
 class Pipeline:
     """Runs jobs one after another; buffers of the model's input size are reused across jobs."""
 
-    def __init__(self, store: ModelStore, sessions: RoutedSessions, zlib: Any) -> None:
+    def __init__(self, store: ModelStore, sessions: RoutedSessions, zlib: Any, heic: HeicDecoder) -> None:
         self.store = store
         self.sessions = sessions
+        self.heic = heic
         # fflate's streaming zlib class, for PNGs written in bands (worker/strips.py).
         self.zlib = zlib
         # Photos above this many pixels get their PNG written as a stream of bands; a test
@@ -199,7 +195,7 @@ class Pipeline:
 
         mark = performance.now()
         report("decode", 0, 1)
-        full = await decode(image)
+        full = await decode(image, self.heic)
         width = full.width
         height = full.height
         try:
