@@ -190,6 +190,39 @@ def test_self_test_mismatch_keeps_the_jobs_on_the_cpu(gpu_page: webdriver.Chrome
     retry_gpu(gpu_page)
 
 
+def test_a_broken_mask_finishes_on_the_cpu_and_is_remembered(gpu_page: webdriver.Chrome) -> None:
+    """The GPU session runs on a poisoned input (the "nan" fault) and hands back NaN, as a
+    broken kernel would: the mask check refuses it and the CPU cuts the photo out."""
+    cpu = alpha(gpu_page, "cpu")
+    alpha(gpu_page, "gpu")
+    assert status(gpu_page)["backend"] == "webgpu"
+    run_async(gpu_page, "return await window.backgrone.gpuFault('nan');")
+    mask = alpha(gpu_page, "gpu")
+    assert np.abs(mask - cpu).max() <= 1 and mask.max() - mask.min() > 100
+    text = wait_for_notice(gpu_page, "GPU unavailable:")
+    assert "result failed the check" in text and "NaN" in text
+    found = status(gpu_page)
+    assert found["backend"] == "wasm" and "NaN" in found["failure"]
+    retry_gpu(gpu_page)
+
+
+def test_preload_opens_the_session_on_the_device_of_the_next_job(gpu_page: webdriver.Chrome) -> None:
+    gpu_page.execute_script("window.backgrone.setDevice('gpu');")
+    try:
+        gpu_page.refresh()
+        run_async(gpu_page, "await window.backgrone.ready;")
+        # Before any job: the saved engine's session is open on the GPU (placement is read
+        # when a GPU session is created).
+        WebDriverWait(gpu_page, 240).until(lambda d: status(d).get("placement"))
+        assert status(gpu_page)["backend"] == "webgpu"
+        result = remove_background(gpu_page, photo(), "image/png", "astronaut.png",
+                                   {"engine": "balanced", "refine": False, "device": "gpu"})
+        assert "session" not in result["timings"]  # nothing was opened for the job
+        assert status(gpu_page)["backend"] == "webgpu"
+    finally:
+        gpu_page.execute_script("window.backgrone.setDevice('auto');")
+
+
 def test_session_creation_failure_finishes_on_the_cpu(gpu_page: webdriver.Chrome, tmp_path: Path) -> None:
     """fp16 arithmetic on an adapter without shader-f16: ORT refuses the session (it does not
     fall back by itself); the job runs on the CPU, which has fp16 kernels."""

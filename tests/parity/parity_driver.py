@@ -8,8 +8,7 @@ from typing import Any, List
 from parity_support import Random, as_list, clamped_bytes, doubles, dump, floats  # noqa: E402
 from backgrone.core import jobs, messages, protocol  # noqa: E402
 from backgrone.core.engines import ENGINES, OUTPUT_CLAMP, OUTPUT_MINMAX, find_engine  # noqa: E402
-from backgrone.core.engines import GPU_AS_IS, GPU_FP16, GPU_NONE, with_input_size  # noqa: E402
-from backgrone.core import devices  # noqa: E402
+from parity_devices import devices_section  # noqa: E402
 from backgrone.core.geometry import bilinear_axis, fits  # noqa: E402
 from backgrone.core.mask import apply_alpha, mask_to_alpha8  # noqa: E402
 from backgrone.core.tensor import rgba_to_nchw  # noqa: E402
@@ -106,44 +105,6 @@ def main() -> None:
     strips_section(report, rng)
     devices_section(report)
     dump(report)
-
-
-PLACEMENT_LOG = [
-    "2026-12-01 [V:onnxruntime:, session_state.cc:1377 VerifyEachNodeIsAssignedToAnEp] Node placements",
-    "2026-12-01 [V:onnxruntime:, session_state.cc:1380 VerifyEachNodeIsAssignedToAnEp]  All nodes placed on "
-    + "[WebGpuExecutionProvider]. Number of nodes: 5",
-    " Node(s) placed on [CPUExecutionProvider]. Number of nodes: 341",
-    " Node(s) placed on [Broken. Number of nodes: x",
-]
-
-
-def devices_section(report: Any) -> None:
-    """Routing for every setting on every kind of adapter, the self-test's comparison, the
-    placement log and the GPU message (its detail inside the text)."""
-    adapters = [None, devices.Adapter("google", "swiftshader", True, False),
-                devices.Adapter("nvidia", "ampere", False, True),
-                devices.Adapter("intel", "gen-12", False, False)]
-    routes = []
-    for setting in ["auto", "gpu", "cpu", "bogus"]:
-        for adapter in adapters:
-            for form in [GPU_NONE, GPU_FP16, GPU_AS_IS]:
-                for failure in ["", "lost"]:
-                    for extra in [False, True]:
-                        chosen = devices.route(setting, adapter, form, failure, extra)
-                        routes.append(chosen.backend + ":" + chosen.reason)
-    report["routes"] = routes
-    a = floats(4)
-    b = floats(4)
-    for i in range(4):
-        a[i] = i * 0.25
-        b[i] = i * 0.25 + (0.125 if i == 2 else 0)
-    report["largest_difference"] = [devices.largest_difference(a, b, 4), devices.largest_difference(a, a, 4)]
-    report["placement"] = devices.placement(PLACEMENT_LOG)
-    report["gpu_message"] = [messages.message_for(messages.GPU_UNAVAILABLE, "the device was lost"),
-                             messages.message_for(messages.GPU_UNAVAILABLE, "")]
-    small = with_input_size(find_engine("balanced"), 64)
-    report["sized"] = [small.input_size, small.engine_id, small.output_mode,
-                       find_engine("balanced").input_size]
 
 
 def queue_section(report: Any) -> None:

@@ -62,7 +62,8 @@ class WorkerLoop:
         elif kind == protocol.IMPORT_MODEL:
             self.then(lambda: self.replies.answer(message, lambda: self.import_model(message)))
         elif kind == protocol.PRELOAD:
-            self.then(lambda: self.replies.answer(message, lambda: self.preload(message["engine"])))
+            self.then(lambda: self.replies.answer(message, lambda: self.preload(message["engine"],
+                                                                                message["payload"])))
         elif kind == protocol.CANVAS_LIMIT:
             self.pipeline.canvas_limit = message["pixels"]
             self.pipeline.band_pixels = message["band_pixels"]
@@ -73,10 +74,14 @@ class WorkerLoop:
         elif kind == protocol.CRASH:
             raise AppError(messages.WORKER_CRASHED, "crash requested by the page")
 
-    async def preload(self, engine_id: str) -> bool:
-        """Open a cached engine's session ahead of the first job; never downloads."""
+    async def preload(self, engine_id: str, device: str) -> bool:
+        """Open a cached engine's session ahead of the first job, routed as that job will be
+        under the Device setting `device` (a GPU session, or the CPU's); never downloads."""
         engine = find_engine(engine_id)
-        if self.sessions.current(engine) or not await self.store.cached_record(engine):
+        if not await self.store.cached_record(engine):
+            return False
+        await self.sessions.prepare(engine, devices.normalise(device))
+        if self.sessions.current(engine):
             return False
         # A damaged cached copy is dropped here and fetched by the first job that needs it.
         return await self.pipeline.ensure_session(engine, lambda stage, done, total: None, {}, False)
