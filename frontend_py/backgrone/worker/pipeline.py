@@ -152,35 +152,39 @@ class Pipeline:
         width = full.width
         height = full.height
         bands = Bands(full, self.band_pixels)
-        plan = RefinePlan(width, height, side)
-        planes: Any = None
-        if refine:
-            # Refinement's guide needs block means over the whole photo before any row is
-            # written: a first pass over the bands.
-            refined = performance.now()
-            planes = self.refine_planes(plan)
-            for top in range(0, height, bands.rows):
-                add_guide_rows(bands.read(top).data, top, bands.count(top), plan, planes, self._line)
-            fit(self._alpha, plan, planes, self._line)
-            timings["refine"] = performance.now() - refined
-        writer = png_writer(self.zlib, width, height, self.canvas_limit)
-        encoding = 0.0
-        for top in range(0, height, bands.rows):
-            pixels = bands.read(top)
-            rows = bands.count(top)
+        try:
+            plan = RefinePlan(width, height, side)
+            planes: Any = None
             if refine:
+                # Refinement's guide needs block means over the whole photo before any row is
+                # written: a first pass over the bands.
                 refined = performance.now()
-                write_rows(pixels.data, top, rows, plan, planes, self._line)
-                timings["refine"] += performance.now() - refined
-            else:
-                apply_alpha_rows(self._alpha, side, side, pixels.data, width, height, top, rows)
+                planes = self.refine_planes(plan)
+                for top in range(0, height, bands.rows):
+                    band = await bands.read(top)
+                    add_guide_rows(band.data, top, bands.count(top), plan, planes, self._line)
+                fit(self._alpha, plan, planes, self._line)
+                timings["refine"] = performance.now() - refined
+            writer = png_writer(self.zlib, width, height, self.canvas_limit)
+            encoding = 0.0
+            for top in range(0, height, bands.rows):
+                pixels = await bands.read(top)
+                rows = bands.count(top)
+                if refine:
+                    refined = performance.now()
+                    write_rows(pixels.data, top, rows, plan, planes, self._line)
+                    timings["refine"] += performance.now() - refined
+                else:
+                    apply_alpha_rows(self._alpha, side, side, pixels.data, width, height, top, rows)
+                mark = performance.now()
+                writer.add(bands, pixels, top)
+                encoding += performance.now() - mark
+            report("encode", 0, 1)
             mark = performance.now()
-            writer.add(bands, pixels, top)
-            encoding += performance.now() - mark
-        report("encode", 0, 1)
-        mark = performance.now()
-        png = await writer.finish()
-        timings["encode"] = encoding + performance.now() - mark
+            png = await writer.finish()
+            timings["encode"] = encoding + performance.now() - mark
+        finally:
+            bands.close()  # the VideoFrame holds the bitmap until closed
         return png
 
     async def run(self, engine: Engine, image: Any, report: ReportFn, refine: bool) -> Dict[str, Any]:
@@ -234,6 +238,8 @@ class Pipeline:
         except AnyError as exc:
             raise AppError(messages.INFERENCE, str(exc))
         timings["inference"] = performance.now() - mark
+        if self.sessions.check_ms >= 0:
+            timings["check"] = self.sessions.check_ms  # the GPU mask's check, within inference
 
         mark = performance.now()
         report("postprocess", 0, 1)

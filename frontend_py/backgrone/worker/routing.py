@@ -4,7 +4,7 @@ run, or whose mask fails core/mask_check, hands the job to the CPU, which finish
 failure is remembered (worker/gpu.py)."""
 # __pragma__('skip')
 from typing import Any, Dict
-from backgrone.jsglobals import console
+from backgrone.jsglobals import console, performance
 # __pragma__('noskip')
 
 from backgrone.core import devices, mask_check, messages, protocol
@@ -29,6 +29,8 @@ class RoutedSessions:
         self.placement: Dict[str, int] = {}
         # Why the last job's route was not the GPU ("" when it was).
         self.reason = ""
+        # How long the last GPU mask's check took (ms; -1 when the last run was not on the GPU).
+        self.check_ms = -1.0
         gpu.on_failure = self.tell_failure
 
     def active(self) -> Sessions:
@@ -122,6 +124,7 @@ class RoutedSessions:
         await self.active().close()
 
     async def run(self, engine: Engine, pixels: Any) -> Any:
+        self.check_ms = -1.0
         if self.backend == devices.BACKEND_WEBGPU:
             count = engine.input_size * engine.input_size
             try:
@@ -130,7 +133,9 @@ class RoutedSessions:
                 # A lost device, out of memory: this job goes on on the CPU.
                 await self.to_cpu(engine, "it failed during a job (" + str(exc) + ")")
                 return await self.cpu.run(engine, pixels)
+            began = performance.now()
             verdict = mask_check.check(output, count, engine.output_mode)
+            self.check_ms = performance.now() - began
             if not verdict.reason:
                 return output
             if not verdict.certain:
