@@ -48,14 +48,8 @@ def host(engine: str, site: Path, tmp_path_factory: pytest.TempPathFactory) -> I
 
 @pytest.fixture(scope="module")
 def page(engine: str, host: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
-    browser = drivers.start(engine, tmp_path_factory.mktemp(engine + "-heic"))
-    try:
-        browser.get(host.url)
-        ready(browser)
+    with drivers.opened(engine, tmp_path_factory.mktemp(engine + "-heic"), host.url) as browser:
         yield browser
-    finally:
-        print(f"{engine} console:", *browser.console()[-20:], sep="\n  ")
-        browser.quit()
 
 
 @functools.cache

@@ -14,6 +14,8 @@ import os
 import subprocess
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +166,21 @@ class FirefoxPage(Page):
             self.process.wait(20)
 
 
+class SeleniumPage(Page):
+    """A Page over a selenium WebDriver (`self.driver`): WebKitGTK's and Chromium's."""
+
+    driver: Any
+
+    def execute(self, script: str, *args: Any) -> Any:
+        return self.driver.execute_script(script, *args)
+
+    def _execute_async(self, script: str, *args: Any) -> Any:
+        return self.driver.execute_async_script(script, *args)
+
+    def upload(self, selector: str, paths: list[Path]) -> None:
+        self.driver.find_element("css selector", selector).send_keys("\n".join(map(str, paths)))
+
+
 # WebKitWebDriver reports no console: the page's messages and uncaught errors are recorded by
 # this listener, injected after every navigation (Page.loaded). Workers' messages are not seen.
 CONSOLE_LISTENER = """
@@ -182,7 +199,7 @@ if (!window.__testConsole) {
 """
 
 
-class WebKitPage(Page):
+class WebKitPage(SeleniumPage):
     """MiniBrowser in automation mode under its own Xvfb display, through WebKitWebDriver."""
 
     name = "webkit"
@@ -228,15 +245,6 @@ class WebKitPage(Page):
         except Exception:  # no document yet, or one that is going away
             pass
 
-    def execute(self, script: str, *args: Any) -> Any:
-        return self.driver.execute_script(script, *args)
-
-    def _execute_async(self, script: str, *args: Any) -> Any:
-        return self.driver.execute_async_script(script, *args)
-
-    def upload(self, selector: str, paths: list[Path]) -> None:
-        self.driver.find_element("css selector", selector).send_keys("\n".join(map(str, paths)))
-
     def console(self) -> list[str]:
         current = self.driver.execute_script("return window.__testConsole || [];")
         return self.lines + list(current)
@@ -252,7 +260,7 @@ class WebKitPage(Page):
             self.xvfb.wait(10)
 
 
-class ChromiumPage(Page):
+class ChromiumPage(SeleniumPage):
     """Headless Chromium through chromedriver (support.browser), behind the same interface."""
 
     name = "chromium"
@@ -265,15 +273,6 @@ class ChromiumPage(Page):
 
     def get(self, url: str) -> None:
         self.driver.get(url)
-
-    def execute(self, script: str, *args: Any) -> Any:
-        return self.driver.execute_script(script, *args)
-
-    def _execute_async(self, script: str, *args: Any) -> Any:
-        return self.driver.execute_async_script(script, *args)
-
-    def upload(self, selector: str, paths: list[Path]) -> None:
-        self.driver.find_element("css selector", selector).send_keys("\n".join(map(str, paths)))
 
     def console(self) -> list[str]:
         return [entry["message"] for entry in self.driver.get_log("browser")]
@@ -340,6 +339,23 @@ def wait_until_isolated(page: Page) -> None:
 
 def ready(page: Page) -> None:
     page.run_async("await window.backgrone.ready;")
+
+
+@contextmanager
+def opened(engine: str, workdir: Path, url: str, isolated: bool = False) -> Iterator[Page]:
+    """A module's browser: started, at `url` (after the service worker's isolating reload when
+    `isolated`), ready; its console's last lines printed when it is quit."""
+    browser = start(engine, workdir)
+    try:
+        print(f"{engine}: {browser.version()}")
+        browser.get(url)
+        if isolated:
+            wait_until_isolated(browser)
+        ready(browser)
+        yield browser
+    finally:
+        print(f"{engine} console:", *browser.console()[-20:], sep="\n  ")
+        browser.quit()
 
 
 # Resolves once `count` jobs have settled, watching the queue's own state changes.

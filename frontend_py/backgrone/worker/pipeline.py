@@ -179,6 +179,10 @@ class Pipeline:
                 mark = performance.now()
                 writer.add(bands, pixels, top)
                 encoding += performance.now() - mark
+            # Every row is written: the decoded photo (4 bytes a pixel) goes before the PNG is
+            # put together, not after (run closes it again, which does nothing then).
+            bands.close()
+            full.close()
             report("encode", 0, 1)
             mark = performance.now()
             png = await writer.finish()

@@ -58,6 +58,10 @@ class Bands:
         self.checked = False
         self.full: Any = None  # the reused band (ImageData over one buffer) and the last, short one
         self.short: Any = None
+        # The canvas trip as a table (stored): measured on the first band, then trusted or not.
+        self.table: Any = None
+        self.measured = False
+        self.trusted = False
         if __typeof__(VideoFrame) == "undefined":
             return
         try:
@@ -125,9 +129,57 @@ class Bands:
 
     def stored(self, pixels: Any) -> Any:
         """The band's bytes after a trip through a canvas (premultiplied alpha there): the bytes
-        the browser's encoder would see had the band been put on one output canvas."""
+        the browser's encoder would see had the band been put on one output canvas. Through
+        the browser's own table, in place, once the first band proved it right; else a real
+        trip (a new 4 MB ImageData per band)."""
+        if not self.measured:
+            self.measured = True
+            self.table = canvas_trip_table()
+            self.trusted = False
+            if self.table:
+                tried = __new__(Uint8ClampedArray(pixels.data))
+                png.through_table(tried, self.width * pixels.height, self.table)
+                real = self.round_trip(pixels)
+                for i in range(real.length):
+                    if real[i] != tried[i]:
+                        return real  # this browser's trip is not per channel: the real one
+                self.trusted = True
+                pixels.data.set(real)
+                return pixels.data
+        if not self.trusted:
+            return self.round_trip(pixels)
+        png.through_table(pixels.data, self.width * pixels.height, self.table)
+        return pixels.data
+
+    def round_trip(self, pixels: Any) -> Any:
         self.context.putImageData(pixels, 0, 0)
         return self.context.getImageData(0, 0, self.width, pixels.height).data
+
+
+def canvas_trip_table() -> Any:
+    """table[alpha * 256 + value]: what this browser's canvas gives back for `value` stored
+    with `alpha` (a 256 x 256 canvas holding every pair, read once); None without a canvas."""
+    canvas = __new__(OffscreenCanvas(256, 256))
+    context = context_2d(canvas)
+    if not context:
+        return None
+    pairs = context.createImageData(256, 256)
+    data = pairs.data
+    for alpha in range(256):
+        for value in range(256):
+            at = 4 * (alpha * 256 + value)
+            data[at] = value
+            data[at + 1] = value
+            data[at + 2] = value
+            data[at + 3] = alpha
+    context.putImageData(pairs, 0, 0)
+    back = context.getImageData(0, 0, 256, 256).data
+    table = __new__(Uint8Array(65536))
+    for i in range(65536):
+        if back[4 * i + 1] != back[4 * i] or back[4 * i + 2] != back[4 * i]:
+            return None  # channels not alike: no one table describes the trip
+        table[i] = back[4 * i]
+    return table
 
 
 class CanvasPng:
