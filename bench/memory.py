@@ -10,7 +10,7 @@ sampled from /proc every 20 ms) is recorded just before the job and at its peak 
 "added" is the difference. `performance.measureUserAgentSpecificMemory()` (page and workers;
 isolated pages only, made eager by a Blink flag) is read before and after the job.
 
-    python bench/memory.py [--sizes 12,24,48] [--engine lightweight] [--label after]
+    python bench/memory.py [--sizes 12,24,48] [--engine lightweight,precision] [--label after]
                            [--refine on,off] [--starts fresh,session]
                            [--canvas-limit PIXELS]  (the one-canvas PNG up to this size)
     python bench/memory.py --compare results/memory-before.json results/memory-after.json
@@ -219,7 +219,8 @@ def main() -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="12,24,48", help="megapixels, comma-separated")
     parser.add_argument("--starts", default="fresh,session")
-    parser.add_argument("--engine", default="lightweight", help="one engine, or several comma-separated")
+    parser.add_argument("--engine", default="lightweight,precision",
+                        help="one engine, or several comma-separated (each session's own memory differs)")
     parser.add_argument("--refine", default="on,off", help="edge refinement: on, off, or both")
     parser.add_argument("--label", default="now", help="names the results file memory-<label>.json")
     parser.add_argument("--root", default=str(ROOT / "public"), help="the built site to serve")
