@@ -17,10 +17,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from backgrone.core import messages
+from backgrone.core import errors
 from support import drivers, heic, metrics, photos
-from support.browser import JOB_CARDS, png_from
-from support.drivers import Page, fetch_bytes, ready, reload, remove_background
+from support.browser import (
+    Page, fetch_bytes, png_from, ready, reload, remove_background, wait_for_jobs, wait_until_isolated,
+)
+from support.chromium import ChromiumPage
 from support.server import Server
 
 pytestmark = pytest.mark.e2e
@@ -49,8 +51,16 @@ def host(engine: str, site: Path, tmp_path_factory: pytest.TempPathFactory) -> I
 
 @pytest.fixture(scope="module")
 def page(engine: str, host: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
-    with drivers.opened(engine, tmp_path_factory.mktemp(engine + "-heic"), host.url) as browser:
+    workdir = tmp_path_factory.mktemp(engine + "-heic")
+    browser = ChromiumPage.start() if engine == "chromium" else drivers.start(engine, workdir)
+    try:
+        print(f"{engine}: {browser.version()}")
+        browser.get(host.url)
+        ready(browser)
         yield browser
+    finally:
+        print(f"{engine} console:", *browser.console()[-20:], sep="\n  ")
+        browser.quit()
 
 
 @functools.cache
@@ -101,7 +111,7 @@ def test_a_jpeg_visit_fetches_no_decoder_and_a_huge_heic_is_refused_from_its_hea
     # 108 MP by its ispe box, and nothing behind the header: refused before any decoder.
     with pytest.raises(AssertionError) as refused:
         remove_background(page, heic.header_only(12000, 9000), "image/heic", "huge.heic", OPTIONS)
-    assert messages.CATALOGUE[messages.TOO_LARGE] in str(refused.value)
+    assert errors.CATALOGUE[errors.TOO_LARGE] in str(refused.value)
     assert "12000\u00d79000 = 108" in str(refused.value)
     assert decoder_requests(host) == []
 
@@ -129,15 +139,11 @@ def test_file_input_turned_heic_and_a_damaged_one_beside_it(page: Page, tmp_path
     # The API's jobs are in the queue too: wait for these on top of them.
     queued = page.execute("return document.querySelectorAll('[data-job]').length;")
     page.upload("input[type=file]", [tmp_path / name for name in files])
-    settled = ("return document.querySelectorAll('[data-job][data-state=done], "
-               "[data-job][data-state=failed]').length >= arguments[0];")
-    # Polled, not awaited in the page: WebDriver clients time out on a script's reply first.
-    drivers.wait_until(page, settled, 900, queued + len(files))
-    jobs = {job["name"]: job for job in page.execute(JOB_CARDS)}
+    jobs = {job["name"]: job for job in wait_for_jobs(page, queued + len(files), 900)}
     for name in ("turned.heic", "turned.jpg", "after.png"):
         assert jobs[name]["state"] == "done", (name, jobs[name]["alert"])
     assert jobs["cut.heic"]["state"] == "failed"
-    assert messages.CATALOGUE[messages.HEIC_DAMAGED] in jobs["cut.heic"]["alert"]
+    assert errors.CATALOGUE[errors.HEIC_DAMAGED] in jobs["cut.heic"]["alert"]
     turned = alpha(fetch_bytes(page, jobs["turned.heic"]["href"]))
     assert turned.shape == (384, 256)
     assert_agrees(turned, alpha(fetch_bytes(page, jobs["turned.jpg"]["href"])))
@@ -147,7 +153,7 @@ def test_once_fetched_the_decoder_works_offline(page: Page, host: Server) -> Non
     # A reload puts the page (and its new worker) under the service worker, which keeps the
     # decoder's files on the first HEIC from then on.
     reload(page)
-    drivers.wait_until_isolated(page)
+    wait_until_isolated(page)
     ready(page)
     cut_out(page, heic.heic_bytes(photo()), "image/heic", "first.heic")
     host.stop()

@@ -9,10 +9,9 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
-from selenium import webdriver
 
 from support import photos
-from support.browser import png_from, remove_background, run_async
+from support.browser import Page, png_from, remove_background
 
 pytestmark = pytest.mark.e2e
 
@@ -37,9 +36,9 @@ def photo_png() -> bytes:
 
 
 @pytest.fixture()
-def limits(page: webdriver.Chrome) -> Iterator[webdriver.Chrome]:
+def limits(page: Page) -> Iterator[Page]:
     yield page
-    run_async(page, SET_LIMIT, ONE_CANVAS_PIXELS, BAND_PIXELS)
+    page.run_async(SET_LIMIT, ONE_CANVAS_PIXELS, BAND_PIXELS)
 
 
 def chunks(data: bytes) -> list[tuple[bytes, bytes]]:
@@ -52,16 +51,16 @@ def chunks(data: bytes) -> list[tuple[bytes, bytes]]:
     return found
 
 
-def test_an_opaque_photo_in_bands_gives_the_canvas_pixels(limits: webdriver.Chrome) -> None:
+def test_an_opaque_photo_in_bands_gives_the_canvas_pixels(limits: Page) -> None:
     """An opaque photo's bands are copied out of a VideoFrame into one reused buffer (where the
     browser has WebCodecs): the cutout is the one drawn through a canvas, pixel for pixel."""
     buffer = io.BytesIO()
     photos.coffee().save(buffer, "JPEG", quality=90)
     options = {"engine": "lightweight", "refine": False}
-    run_async(limits, SET_LIMIT, ONE_CANVAS_PIXELS, 600 * 37)
+    limits.run_async(SET_LIMIT, ONE_CANVAS_PIXELS, 600 * 37)
     banded = remove_background(limits, buffer.getvalue(), "image/jpeg", "cup.jpg", options)
     # One band holding the whole photo: the first band is the one a canvas draws and reads.
-    run_async(limits, SET_LIMIT, ONE_CANVAS_PIXELS, 600 * 400)
+    limits.run_async(SET_LIMIT, ONE_CANVAS_PIXELS, 600 * 400)
     whole = remove_background(limits, buffer.getvalue(), "image/jpeg", "cup.jpg", options)
     a = np.asarray(png_from(banded["png"]).convert("RGBA"))
     b = np.asarray(png_from(whole["png"]).convert("RGBA"))
@@ -69,13 +68,13 @@ def test_an_opaque_photo_in_bands_gives_the_canvas_pixels(limits: webdriver.Chro
 
 
 @pytest.mark.parametrize("refine", [True, False])
-def test_stream_path_gives_the_one_canvas_pixels(limits: webdriver.Chrome, photo_png: bytes,
+def test_stream_path_gives_the_one_canvas_pixels(limits: Page, photo_png: bytes,
                                                  refine: bool) -> None:
     options = {"engine": "lightweight", "refine": refine}
-    run_async(limits, SET_LIMIT, ONE_CANVAS_PIXELS, BAND_PIXELS)
+    limits.run_async(SET_LIMIT, ONE_CANVAS_PIXELS, BAND_PIXELS)
     one = remove_background(limits, photo_png, "image/png", "cup.png", options)
     # 600 x 400 = 240,000 pixels: over a limit of 100,000, in bands of 37 rows (the last short).
-    run_async(limits, SET_LIMIT, 100000, 600 * 37)
+    limits.run_async(SET_LIMIT, 100000, 600 * 37)
     streamed = remove_background(limits, photo_png, "image/png", "cup.png", options)
     assert streamed["png"] != one["png"]  # another encoder wrote it
     kinds = [kind for kind, _ in chunks(streamed["png"])]

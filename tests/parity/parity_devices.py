@@ -6,7 +6,7 @@ from typing import Any
 import math
 
 from parity_support import floats
-from backgrone.core import devices, mask_check, messages
+from backgrone.core import devices, errors, mask_check
 from backgrone.core.engines import GPU_AS_IS, GPU_FP16, GPU_NONE, OUTPUT_CLAMP, OUTPUT_MINMAX
 from backgrone.core.engines import find_engine, with_input_size
 
@@ -42,11 +42,12 @@ def devices_section(report: Any) -> None:
         b[i] = i * 0.25 + (0.125 if i == 2 else 0)
     report["largest_difference"] = [devices.largest_difference(a, b, 4), devices.largest_difference(a, a, 4)]
     report["placement"] = devices.placement(PLACEMENT_LOG)
-    report["gpu_message"] = [messages.message_for(messages.GPU_UNAVAILABLE, "the device was lost"),
-                             messages.message_for(messages.GPU_UNAVAILABLE, "")]
+    report["gpu_message"] = [errors.message_for(errors.GPU_UNAVAILABLE, "the device was lost"),
+                             errors.message_for(errors.GPU_UNAVAILABLE, "")]
     small = with_input_size(find_engine("balanced"), 64)
     report["sized"] = [small.input_size, small.engine_id, small.output_mode,
-                       find_engine("balanced").input_size]
+                       find_engine("balanced").input_size, small.mean, small.std, small.source,
+                       small.gpu_form, small.label]
     mask_check_section(report)
 
 

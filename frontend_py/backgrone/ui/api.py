@@ -1,13 +1,14 @@
 """window.backgrone: the page's public API for automation and for the tests, in one place."""
 # __pragma__('skip')
 from typing import Any
-from backgrone.jsglobals import Object, Promise, __new__, __pragma__
+from backgrone.jsglobals import Object, __pragma__
 # __pragma__('noskip')
 
-from backgrone.core import devices, messages, protocol
+from backgrone.core import devices, errors, protocol
 from backgrone.core.engines import DEFAULT_ENGINE, find_engine
-from backgrone.core.messages import AnyError
+from backgrone.core.errors import AnyError
 from backgrone.ui.channel import failure
+from backgrone.ui.deferred import Deferred
 
 
 def remove_background(app: Any, image: Any, options: Any) -> Any:
@@ -21,21 +22,24 @@ def remove_background(app: Any, image: Any, options: Any) -> Any:
         refine = options.refine
     device = devices.normalise(options.device) if options and options.device else app.devices.current()
 
-    def executor(resolve: Any, reject: Any) -> None:
-        try:
-            find_engine(engine_id)
-        except AnyError as exc:
-            reject(failure(messages.UNKNOWN_ENGINE, str(exc)))
-            return
+    answer = Deferred()
+    try:
+        find_engine(engine_id)
+    except AnyError as exc:
+        answer.reject(failure(errors.UNKNOWN_ENGINE, str(exc)))
+        return answer.promise
+    try:
         job = app.add(image, image.js_name if image.js_name else "image", engine_id, refine, device)
-        app.waiters[job.job_id] = [resolve, reject]
-
-    return __new__(Promise(executor))
+    except AnyError as exc:
+        answer.reject(exc)
+        return answer.promise
+    app.waiters[job.job_id] = answer
+    return answer.promise
 
 
 async def clear_cache(app: Any) -> int:
     """clearCache(): delete every saved model; resolves to how many."""
-    removed: int = await app.worker.request(protocol.CLEAR_CACHE, "", None)
+    removed: int = await app.worker.clear_cache()
     await app.engines.refresh()
     return removed
 
@@ -62,14 +66,14 @@ def status(app: Any) -> Any:
 def page_api(app: Any) -> Any:
     __pragma__("jsiter")
     api = {
-        "ready": app.ready,
+        "ready": app.ready.promise,
         "removeBackground": lambda image, options: remove_background(app, image, options),
         # {threads, isolated, backend, adapter: {vendor, architecture}, f16, failure, placement}.
         "status": lambda: status(app),
         "setDevice": lambda device: app.devices.choose(device),
         # Forget this adapter's GPU failure (the "Try the GPU again" action).
         "retryGpu": lambda: app.devices.retry(),
-        "engines": lambda: app.worker.request(protocol.ENGINES, "", None),
+        "engines": lambda: app.worker.list_engines(),
         "clearCache": lambda: clear_cache(app),
         "longTasks": lambda: app.long_tasks.report(),
         "downloadAll": app.save_zip,
@@ -84,7 +88,7 @@ def page_api(app: Any) -> Any:
         # Photos above `pixels` take the PNG-as-a-stream path, in bands of `band` pixels.
         "setCanvasLimit": lambda pixels, band: app.worker.set_canvas_limit(pixels, band),
         # GPU faults through the real failure paths: "lose" (device.destroy()), "mismatch".
-        "gpuFault": lambda fault: app.worker.request(protocol.GPU_FAULT, "", fault),
+        "gpuFault": lambda fault: app.worker.gpu_fault(fault),
     }
     __pragma__("nojsiter")
     return api

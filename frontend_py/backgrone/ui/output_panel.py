@@ -7,7 +7,7 @@ from backgrone.jsglobals import URL
 # __pragma__('noskip')
 import math
 
-from backgrone.core.output import BG_BLUR, BG_COLOR, BG_IMAGE, BG_TRANSPARENT, FORMATS, PRESETS, \
+from backgrone.core.output import BG_COLOR, BG_IMAGE, BG_TRANSPARENT, FORMATS, PRESETS, \
     PRESET_CUSTOM_COLOR, OutputSettings
 
 # __pragma__('skip')
@@ -127,6 +127,3 @@ class OutputPanel:
 
     def summary(self) -> str:
         return self.settings.summary()
-
-    def blurred(self) -> bool:
-        return self.settings.effective_background() == BG_BLUR

@@ -12,8 +12,8 @@ from backgrone.jsglobals import (
 )
 # __pragma__('noskip')
 
-from backgrone.core import backdrop, brush, messages, output, protocol
-from backgrone.core.messages import AnyError, AppError
+from backgrone.core import backdrop, brush, errors, output, protocol
+from backgrone.core.errors import AnyError, AppError
 from backgrone.web import context_2d
 from backgrone.worker.replies import Replier
 
@@ -48,7 +48,7 @@ class Exporter:
         self.zip_sync = host.zip
         # One request at a time: two 12 MP compositions at once would double the memory.
         self.tail = Promise.resolve()
-        self.replies = Replier(self.scope, messages.EXPORT_FAILED, "export worker")
+        self.replies = Replier(self.scope, errors.EXPORT_FAILED, "export worker")
         # Fault injection for the tests (protocol.CRASH): the next request crashes the worker.
         self.crash_armed = False
 
@@ -60,7 +60,7 @@ class Exporter:
         if self.crash_armed:
             # Thrown here, outside any promise: the page sees the worker's error event, as it
             # would if the worker ran out of memory.
-            raise AppError(messages.EXPORTER_CRASHED, "crash requested by the page")
+            raise AppError(errors.EXPORTER_CRASHED, "crash requested by the page")
         self.tail = self.tail.then(lambda: self.handle(message))
 
     async def handle(self, message: Any) -> None:
@@ -162,7 +162,7 @@ class Exporter:
             try:
                 scenery = await bitmap(message["image"], True)
             except AnyError as exc:
-                raise AppError(messages.BACKGROUND_UNREADABLE, str(exc))
+                raise AppError(errors.BACKGROUND_UNREADABLE, str(exc))
             crop = output.cover_rect(scenery.width, scenery.height, width, height)
             context.drawImage(scenery, crop[0], crop[1], crop[2], crop[3], 0, 0, width, height)
             scenery.close()

@@ -7,9 +7,9 @@ from backgrone.jsglobals import (
 )
 # __pragma__('noskip')
 
-from backgrone.core import messages
+from backgrone.core import errors
 from backgrone.core.geometry import fits, size_detail
-from backgrone.core.messages import AnyError, AppError
+from backgrone.core.errors import AnyError, AppError
 
 FOLDER = "heic/"  # build/heic_decoder.py
 WASM = "libheif.wasm"
@@ -31,7 +31,7 @@ class HeicDecoder:
         loaded = await self.host.loadHeic()
         response = await fetch(self.host.base + FOLDER + WASM)
         if not response.ok:
-            raise AppError(messages.HEIC_UNSUPPORTED, WASM + ": HTTP " + str(response.status))
+            raise AppError(errors.HEIC_UNSUPPORTED, WASM + ": HTTP " + str(response.status))
         self.module = await WebAssembly.compile(await response.arrayBuffer())
         self.factory = loaded.libheif
 
@@ -55,12 +55,12 @@ class HeicDecoder:
         try:
             await self.load()
         except AnyError as exc:
-            raise AppError(messages.HEIC_UNSUPPORTED, str(exc))
+            raise AppError(errors.HEIC_UNSUPPORTED, str(exc))
         heif = await self.instance()
         data = __new__(Uint8Array(await image.arrayBuffer()))
         handles = __new__(heif.HeifDecoder()).decode(data)
         if not handles or handles.length == 0:
-            raise AppError(messages.HEIC_DAMAGED, "libheif could not read its structure")
+            raise AppError(errors.HEIC_DAMAGED, "libheif could not read its structure")
         handle = handles[0]
         for candidate in handles:
             if candidate.is_primary():
@@ -68,10 +68,10 @@ class HeicDecoder:
         width = handle.get_width()
         height = handle.get_height()
         if not fits(width, height):
-            raise AppError(messages.TOO_LARGE, size_detail(width, height))
+            raise AppError(errors.TOO_LARGE, size_detail(width, height))
         pixels = __new__(ImageData(width, height))
         shown = await __new__(Promise(lambda resolve, reject: handle.display(pixels, resolve)))
         if not shown:
-            raise AppError(messages.HEIC_DAMAGED, "libheif could not decode its image data")
+            raise AppError(errors.HEIC_DAMAGED, "libheif could not decode its image data")
         # Nothing to free: the instance, its heap and the handles go together.
         return await createImageBitmap(pixels)

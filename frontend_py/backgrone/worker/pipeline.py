@@ -7,15 +7,14 @@ from backgrone.jsglobals import (
     performance, __new__, __pragma__,
 )
 # __pragma__('noskip')
-
-from backgrone.core import messages, sniff
+from backgrone.core import errors, sniff
 from backgrone.core.engines import Engine
 from backgrone.core.geometry import fits, size_detail
 from backgrone.core.mask import apply_alpha_rows, mask_to_alpha8
 from backgrone.core.refine import RefinePlan, add_guide_rows, fit, write_rows
 from backgrone.core.refine_planes import PLANES, Planes
 from backgrone.core.tensor import rgba_to_nchw
-from backgrone.core.messages import AnyError, AppError
+from backgrone.core.errors import AnyError, AppError
 from backgrone.worker.heic import HeicDecoder
 from backgrone.worker.models import ModelStore
 from backgrone.worker.routing import RoutedSessions
@@ -30,11 +29,11 @@ ReportFn = Callable[[str, float, float], None]  # a type alias: mypy only
 def refusal(kind: str) -> str:
     """The catalogue code for a file the header already tells us not to decode, or ""."""
     if kind == sniff.EMPTY:
-        return messages.EMPTY_FILE
+        return errors.EMPTY_FILE
     if kind == sniff.SVG:
-        return messages.SVG_REFUSED
+        return errors.SVG_REFUSED
     if kind == sniff.PDF or kind == sniff.ZIP or kind == sniff.UNKNOWN:
-        return messages.NOT_AN_IMAGE
+        return errors.NOT_AN_IMAGE
     return ""
 
 
@@ -51,7 +50,7 @@ async def decode(image: Any, heic: HeicDecoder) -> Any:
     if refused:
         raise AppError(refused, "" if found.kind == sniff.EMPTY else "detected: " + found.kind)
     if found.width > 0 and found.height > 0 and not fits(found.width, found.height):
-        raise AppError(messages.TOO_LARGE, size_detail(found.width, found.height))
+        raise AppError(errors.TOO_LARGE, size_detail(found.width, found.height))
     __pragma__("jsiter")
     options = {"imageOrientation": "from-image"}
     __pragma__("nojsiter")
@@ -60,13 +59,23 @@ async def decode(image: Any, heic: HeicDecoder) -> Any:
     except AnyError as exc:
         if found.kind != sniff.HEIC:
             # The header said image, the decoder disagreed: a truncated or damaged file.
-            raise AppError(messages.DAMAGED_IMAGE, found.kind + ": " + str(exc))
+            raise AppError(errors.DAMAGED_IMAGE, found.kind + ": " + str(exc))
         bitmap = await heic.decode(image)
     if not fits(bitmap.width, bitmap.height):
         detail = size_detail(bitmap.width, bitmap.height)
         bitmap.close()
-        raise AppError(messages.TOO_LARGE, detail)
+        raise AppError(errors.TOO_LARGE, detail)
     return bitmap
+
+
+class Cutout:
+    """What Pipeline.run makes of one photo: the fields of its protocol.result."""
+
+    def __init__(self, png: Any, width: int, height: int, timings: Dict[str, float]) -> None:
+        self.png = png
+        self.width = width
+        self.height = height
+        self.timings = timings
 
 
 class Pipeline:
@@ -124,7 +133,7 @@ class Pipeline:
         try:
             await self.sessions.open(engine, model)
         except AnyError as exc:
-            raise AppError(messages.MODEL_LOAD, str(exc))
+            raise AppError(errors.MODEL_LOAD, str(exc))
         timings["session"] = performance.now() - mark
         return True
 
@@ -134,12 +143,17 @@ class Pipeline:
             self._pixels = __new__(Float32Array(3 * count))
             self._alpha = __new__(Uint8ClampedArray(count))
 
+    def line(self, length: int) -> Any:
+        """The kept float64 scratch line, at least `length` long."""
+        if not self._line or self._line.length < length:
+            self._line = __new__(Float64Array(length))
+        return self._line
+
     def refine_planes(self, plan: RefinePlan) -> Planes:
         """The refinement's working planes for this plan, in the kept buffers."""
         if not self._planes or self._planes.length < PLANES * plan.count:
             self._planes = __new__(Float32Array(PLANES * plan.count))
-        if not self._line or self._line.length < plan.line_length:
-            self._line = __new__(Float64Array(plan.line_length))
+        self.line(plan.line_length)
         planes = []
         for k in range(PLANES):
             planes.append(self._planes.subarray(k * plan.count, (k + 1) * plan.count))
@@ -175,7 +189,8 @@ class Pipeline:
                     write_rows(pixels.data, top, rows, plan, planes, self._line)
                     timings["refine"] += performance.now() - refined
                 else:
-                    apply_alpha_rows(self._alpha, side, side, pixels.data, width, height, top, rows)
+                    apply_alpha_rows(self._alpha, side, side, pixels.data, width, height, top, rows,
+                                     self.line(width))
                 mark = performance.now()
                 writer.add(bands, pixels, top)
                 encoding += performance.now() - mark
@@ -191,9 +206,8 @@ class Pipeline:
             bands.close()  # the VideoFrame holds the bitmap until closed
         return png
 
-    async def run(self, engine: Engine, image: Any, report: ReportFn, refine: bool) -> Dict[str, Any]:
-        """Process one image (edges refined unless `refine` is false); returns the fields of a
-        protocol result."""
+    async def run(self, engine: Engine, image: Any, report: ReportFn, refine: bool) -> Cutout:
+        """Process one image (edges refined unless `refine` is false)."""
         began = performance.now()
         timings: Dict[str, float] = {}
         await self.ensure_session(engine, report, timings)
@@ -212,7 +226,7 @@ class Pipeline:
             # Bitmaps hold decoded pixels outside the JS heap: release them whatever happened.
             full.close()
         timings["total"] = performance.now() - began
-        return {"png": png, "width": width, "height": height, "timings": timings}
+        return Cutout(png, width, height, timings)
 
     async def cut_out(self, engine: Engine, full: Any, report: ReportFn, timings: Dict[str, float],
                       mark: float, refine: bool) -> Any:
@@ -232,7 +246,7 @@ class Pipeline:
         small_context.drawImage(small, 0, 0)
         small.close()
         rgba = small_context.getImageData(0, 0, side, side).data
-        rgba_to_nchw(rgba, side * side, engine.scale, engine.offset, self._pixels)
+        rgba_to_nchw(rgba, side * side, engine.mean, engine.std, self._pixels)
         timings["preprocess"] = performance.now() - mark
 
         mark = performance.now()
@@ -240,7 +254,7 @@ class Pipeline:
         try:
             output = await self.sessions.run(engine, self._pixels)
         except AnyError as exc:
-            raise AppError(messages.INFERENCE, str(exc))
+            raise AppError(errors.INFERENCE, str(exc))
         timings["inference"] = performance.now() - mark
         if self.sessions.check_ms >= 0:
             timings["check"] = self.sessions.check_ms  # the GPU mask's check, within inference

@@ -12,7 +12,7 @@ from backgrone.jsglobals import (
 import math
 
 from backgrone.core import png
-from backgrone.core.messages import AnyError
+from backgrone.core.errors import AnyError
 from backgrone.web import context_2d
 
 # A band is this many pixels (4 MB of RGBA; 131 rows of an 8000-pixel-wide photo): small beside
