@@ -6,10 +6,7 @@ from __future__ import annotations
 
 from bundler import esbuild
 from layout import NODE_MODULES, PUBLIC, ROOT, SOURCE, copy_if_changed, up_to_date
-
-FOLDER = "heic"  # worker/heic.py
-BUNDLE = "heic.js"
-WASM = "libheif.wasm"
+from backgrone.core.sniff import HEIC_BUNDLE as BUNDLE, HEIC_FOLDER as FOLDER, HEIC_WASM as WASM
 PACKAGE = NODE_MODULES / "libheif-js" / "libheif-wasm"
 
 

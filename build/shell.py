@@ -11,7 +11,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from bundler import esbuild
-from heic_decoder import FOLDER as HEIC_FOLDER
+from backgrone.core.sniff import HEIC_FOLDER
 from layout import CACHE, ROOT, SOURCE, BuildError, up_to_date, write_if_changed
 from policy import HEADER_POLICY
 from backgrone.core.devices import GPU_FOLDER

@@ -10,6 +10,12 @@ from typing import List, Sequence
 # Enough to reach a JPEG's frame header behind a large EXIF block with its thumbnail.
 HEADER_BYTES = 262144
 
+# Where the site serves the HEIC/HEIF decoder for browsers without one (build/heic_decoder.py
+# stages it, worker/heic.py loads it).
+HEIC_FOLDER = "heic"
+HEIC_BUNDLE = "heic.js"
+HEIC_WASM = "libheif.wasm"
+
 JPEG = "jpeg"
 PNG = "png"
 GIF = "gif"

@@ -8,11 +8,12 @@ from backgrone.jsglobals import (
 # __pragma__('noskip')
 
 from backgrone.core import errors
+from backgrone.core.sniff import HEIC_FOLDER, HEIC_WASM
 from backgrone.core.geometry import fits, size_detail
 from backgrone.core.errors import AnyError, AppError
 
-FOLDER = "heic/"  # build/heic_decoder.py
-WASM = "libheif.wasm"
+FOLDER = HEIC_FOLDER + "/"
+WASM = HEIC_WASM
 
 
 class HeicDecoder:
