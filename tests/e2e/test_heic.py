@@ -22,7 +22,6 @@ from support import drivers, heic, metrics, photos
 from support.browser import (
     Page, fetch_bytes, png_from, ready, reload, remove_background, wait_for_jobs, wait_until_isolated,
 )
-from support.chromium import ChromiumPage
 from support.server import Server
 
 pytestmark = pytest.mark.e2e
@@ -51,16 +50,8 @@ def host(engine: str, site: Path, tmp_path_factory: pytest.TempPathFactory) -> I
 
 @pytest.fixture(scope="module")
 def page(engine: str, host: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
-    workdir = tmp_path_factory.mktemp(engine + "-heic")
-    browser = ChromiumPage.start() if engine == "chromium" else drivers.start(engine, workdir)
-    try:
-        print(f"{engine}: {browser.version()}")
-        browser.get(host.url)
-        ready(browser)
+    with drivers.opened(engine, tmp_path_factory.mktemp(engine + "-heic"), host.url) as browser:
         yield browser
-    finally:
-        print(f"{engine} console:", *browser.console()[-20:], sep="\n  ")
-        browser.quit()
 
 
 @functools.cache
