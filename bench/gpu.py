@@ -117,6 +117,9 @@ def summarise(who: str, engine: str, device: str, runs: list[dict[str, Any]]) ->
     if warm and "note" not in row:
         row["inference_ms"] = statistics.median(warm)
         row["total_ms"] = statistics.median(run["timings"]["total"] for run in runs[1:] if "timings" in run)
+        checks = [run["timings"]["check"] for run in runs[1:] if "check" in run.get("timings", {})]
+        if checks:
+            row["check_ms"] = statistics.median(checks)
     return row
 
 
@@ -125,15 +128,18 @@ def table(rows: list[dict[str, Any]], adapter: dict[str, Any] | None) -> str:
     if adapter and adapter["fallback"]:
         label += " (" + EMULATED + ")"
     lines = ["GPU section, adapter: " + label, "",
-             "| who | engine | device | backend | warm inference | warm total | note |",
-             "|---|---|---|---|---|---|---|"]
+             "| who | engine | device | backend | warm inference | warm total | mask check | note |",
+             "|---|---|---|---|---|---|---|---|"]
     for row in rows:
         inference = f"{row['inference_ms'] / 1000:.2f} s" if "inference_ms" in row else "-"
         total = f"{row['total_ms'] / 1000:.2f} s" if "total_ms" in row else "-"
         if row["backend"] == "webgpu" and adapter and adapter["fallback"] and "inference_ms" in row:
             inference += " (" + EMULATED + ")"
+        # core/mask_check's pass over each GPU mask (inside the inference time); a CPU cost,
+        # so a figure even on an emulated adapter.
+        check = f"{row['check_ms']:.1f} ms" if "check_ms" in row else "-"
         lines.append(f"| {row['who']} | {row['engine']} | {row['device']} | {row['backend']} | {inference} | "
-                     f"{total} | {row.get('note', '')} |")
+                     f"{total} | {check} | {row.get('note', '')} |")
     for engine in sorted({row["engine"] for row in rows}):
         gpu = {row["who"]: row for row in rows if row["engine"] == engine and row["device"] == "gpu"
                and "inference_ms" in row}

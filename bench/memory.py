@@ -1,15 +1,17 @@
 """Peak memory of one big photo: `make bench` runs this after bench/bench.py.
 
-For each size (12, 24 and 48 MP JPEGs, made like bench/benchsite.py's 12 MP photo) and each
-starting point, in a fresh headless Chromium:
+For each size (12, 24 and 48 MP JPEGs, made like bench/benchsite.py's 12 MP photo), each
+starting point and each refine setting, in a fresh headless Chromium:
 - fresh: the page loaded and ready, then its first job (session creation included);
-- session: the page loaded, one 512x512 job run (the session is open), then the big photo.
+- session: the page loaded, one 512x512 job run (the session is open), then the big photo; the
+  tree's settled memory before and after that small job is the session's own ("session" column).
 The Chromium process tree's resident memory (the sum of VmRSS over chromedriver's descendants,
 sampled from /proc every 20 ms) is recorded just before the job and at its peak during the job:
 "added" is the difference. `performance.measureUserAgentSpecificMemory()` (page and workers;
 isolated pages only, made eager by a Blink flag) is read before and after the job.
 
-    python bench/memory.py [--sizes 12,24,48] [--engine lightweight] [--label after]
+    python bench/memory.py [--sizes 12,24,48] [--engine lightweight,precision] [--label after]
+                           [--refine on,off] [--starts fresh,session]
                            [--canvas-limit PIXELS]  (the one-canvas PNG up to this size)
     python bench/memory.py --compare results/memory-before.json results/memory-after.json
 """
@@ -48,8 +50,8 @@ MB = 1024 * 1024
 
 
 JOB = """
-const [name, engine] = args;
-const result = await window.backgrone.removeBackground(window.__bench[name], {engine, refine: true});
+const [name, engine, refine] = args;
+const result = await window.backgrone.removeBackground(window.__bench[name], {engine, refine});
 return {width: result.width, height: result.height, bytes: result.png.size, timings: result.timings};
 """
 
@@ -135,7 +137,7 @@ def settled_rss(root: int) -> int:
     return sorted(samples)[len(samples) // 2]
 
 
-def measure(url: str, engine: str, megapixels: int, start: str, small: Path,
+def measure(url: str, engine: str, megapixels: int, start: str, refine: bool, small: Path,
             canvas_limit: int) -> dict[str, Any]:
     driver = start_chromium(extra=("--enable-blink-features=ForceEagerMeasureMemory",))
     # A 48 MP job on a busy machine outlasts selenium's 120 s default wait for a reply.
@@ -149,16 +151,19 @@ def measure(url: str, engine: str, megapixels: int, start: str, small: Path,
             # One output canvas up to this many pixels (the app's default: worker/strips.py).
             run_async(driver, "window.backgrone.setCanvasLimit(args[0], 1048576); return true;",
                       canvas_limit)
+        session = None
         if start == "session":
             run_async(driver, PUT_PHOTO, "small.jpg", base64.b64encode(small.read_bytes()).decode())
-            run_async(driver, JOB, "small.jpg", engine)
+            idle = settled_rss(root)
+            run_async(driver, JOB, "small.jpg", engine, refine)
+            session = settled_rss(root) - idle
         big = photo(megapixels)
         run_async(driver, PUT_PHOTO, big.name, base64.b64encode(big.read_bytes()).decode())
         ua_before = run_async(driver, UA_MEMORY)
         before = settled_rss(root)
         sampler = Sampler(root)
         began = time.monotonic()
-        result = run_async(driver, JOB, big.name, engine)
+        result = run_async(driver, JOB, big.name, engine, refine)
         seconds = time.monotonic() - began
         peak = sampler.close()
         try:
@@ -166,13 +171,15 @@ def measure(url: str, engine: str, megapixels: int, start: str, small: Path,
         except WebDriverException as exc:  # seen once: the tab crashed measuring, machine short of memory
             print("  measureUserAgentSpecificMemory failed:", str(exc).splitlines()[0], flush=True)
             ua_after = None
-        row = {"megapixels": megapixels, "start": start, "size": [result["width"], result["height"]],
+        row = {"megapixels": megapixels, "start": start, "refine": refine, "engine": engine,
+               "session": session, "load": os.getloadavg()[0], "size": [result["width"], result["height"]],
                "png_bytes": result["bytes"], "rss_before": before, "rss_peak": peak,
                "added": peak - before, "ua_before": ua_before, "ua_after": ua_after,
                "job_s": seconds, "peak_at_s": sampler.peak_at, "timings": result["timings"]}
         stages = ", ".join(f"{k} {result['timings'].get(k, 0) / 1000:.1f}"
                            for k in ("decode", "inference", "refine", "postprocess", "encode"))
-        print(f"  {megapixels} MP {start}: +{(peak - before) / MB:.0f} MB at peak "
+        print(f"  {megapixels} MP {start} {engine} refine {'on' if refine else 'off'}: "
+              f"+{(peak - before) / MB:.0f} MB at peak (session {mb(session)} MB, load {row['load']:.1f}) "
               f"(tree {before / MB:.0f} -> {peak / MB:.0f} MB at {sampler.peak_at:.1f} s), {seconds:.1f} s "
               f"({stages} s)", flush=True)
         return row
@@ -185,19 +192,26 @@ def mb(value: Any) -> str:
 
 
 def table(runs: dict[str, list[dict[str, Any]]]) -> str:
-    """Markdown: one row per size and start, one column group per labelled run."""
+    """Markdown: one row per size, start, engine and refine setting, one column group per
+    labelled run; "session" is the open session's own memory (session starts only)."""
     labels = list(runs)
-    head = "| photo | start | " + " | ".join(
-        f"{label}: added at peak (MB) | {label}: UA memory after (MB)" for label in labels) + " |"
-    lines = [head, "|---|---|" + "---:|---:|" * len(labels)]
-    keys = [(r["megapixels"], r["start"]) for r in runs[labels[0]]]
-    for megapixels, start in keys:
+    head = "| photo | start | engine | refine | " + " | ".join(
+        f"{label}: added at peak (MB) | {label}: session (MB) | {label}: UA memory after (MB) | "
+        f"{label}: load" for label in labels) + " |"
+    lines = [head, "|---|---|---|---|" + "---:|---:|---:|---:|" * len(labels)]
+
+    def key(row: dict[str, Any]) -> tuple[Any, ...]:
+        return (row["megapixels"], row["start"], row.get("engine", "lightweight"), row.get("refine", True))
+
+    for megapixels, start, engine, refine in [key(r) for r in runs[labels[0]]]:
         cells = []
         for label in labels:
-            row = next((r for r in runs[label] if (r["megapixels"], r["start"]) == (megapixels, start)), None)
-            cells += [mb(row["added"]) if row else "-", mb(row["ua_after"]) if row else "-"]
+            row = next((r for r in runs[label] if key(r) == (megapixels, start, engine, refine)), None)
+            cells += [mb(row["added"]), mb(row.get("session")), mb(row["ua_after"]),
+                      f"{row['load']:.1f}" if row.get("load") is not None else "-"] if row else ["-"] * 4
         what = "fresh page (session created)" if start == "fresh" else "open session"
-        lines.append(f"| {megapixels} MP | {what} | " + " | ".join(cells) + " |")
+        lines.append(f"| {megapixels} MP | {what} | {engine} | {'on' if refine else 'off'} | " +
+                     " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -206,7 +220,9 @@ def main() -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="12,24,48", help="megapixels, comma-separated")
     parser.add_argument("--starts", default="fresh,session")
-    parser.add_argument("--engine", default="lightweight")
+    parser.add_argument("--engine", default="lightweight,precision",
+                        help="one engine, or several comma-separated (each session's own memory differs)")
+    parser.add_argument("--refine", default="on,off", help="edge refinement: on, off, or both")
     parser.add_argument("--label", default="now", help="names the results file memory-<label>.json")
     parser.add_argument("--root", default=str(ROOT / "public"), help="the built site to serve")
     parser.add_argument("--canvas-limit", type=int, default=0,
@@ -223,9 +239,12 @@ def main() -> int:
     rows = []
     server = Server(RESULTS / "memory-server.log", root=Path(args.root))
     try:
-        for megapixels in [int(s) for s in args.sizes.split(",")]:
-            for start in args.starts.split(","):
-                rows.append(measure(server.url, args.engine, megapixels, start, small, args.canvas_limit))
+        for engine in args.engine.split(","):
+            for megapixels in [int(s) for s in args.sizes.split(",")]:
+                for start in args.starts.split(","):
+                    for refine in args.refine.split(","):
+                        rows.append(measure(server.url, engine, megapixels, start, refine == "on", small,
+                                            args.canvas_limit))
     finally:
         server.stop()
     out = RESULTS / f"memory-{args.label}.json"

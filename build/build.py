@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bundler import bundle  # noqa: E402
 from gpu_runtime import stage_gpu_runtime  # noqa: E402
+from heic_decoder import stage_heic_decoder  # noqa: E402
 from layout import CACHE, PUBLIC, BuildError  # noqa: E402
 from shell import bundle_service_worker, write_headers, write_icons, write_service_worker  # noqa: E402
 from staging import fetch_models, stage_models, stage_ort  # noqa: E402
@@ -39,6 +40,7 @@ def main() -> int:
             fetch_models()
         stage_ort()
         stage_gpu_runtime(args.force)
+        stage_heic_decoder(args.force)
         # Models first: the worker bundle embeds their manifest.
         stage_models()
         for entry in ("page", "worker"):

@@ -1,9 +1,8 @@
 """The lazy WebGPU runtime in public/ort-gpu/: ORT's WebGPU bundle and its asyncify .mjs/.wasm
 (~27 MB), and the self-test model. Never precached: the service worker keeps each file on first
-use, checked against the sha256 listed here (lazy_files)."""
+use, checked against the sha256 the build lists (shell.lazy_files)."""
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from bundler import esbuild
@@ -64,9 +63,3 @@ def stage_gpu_runtime(force: bool) -> None:
         write_if_changed(folder / SELF_TEST_MODEL, self_test_model())
         (folder / SELF_TEST_MODEL).touch()
 
-
-def lazy_files(site: Path) -> list[dict[str, str]]:
-    """[{path, sha256}] of the lazy runtime, for the service worker's stamp."""
-    return [{"path": "/".join(path.relative_to(site).parts),
-             "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
-            for path in sorted((site / GPU_FOLDER).glob("*")) if path.is_file() and path.suffix != ".map"]

@@ -11,13 +11,16 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from bundler import esbuild
-from gpu_runtime import lazy_files
+from backgrone.core.sniff import HEIC_FOLDER
 from layout import CACHE, ROOT, SOURCE, BuildError, up_to_date, write_if_changed
 from policy import HEADER_POLICY
 from backgrone.core.devices import GPU_FOLDER
 from backgrone.core.engines import ENGINES
 from backgrone.core.isolation import ISOLATION_HEADERS
 
+# Folders fetched only when needed (the WebGPU runtime, the HEIC decoder): never precached, each
+# file kept by the service worker on first use, checked against its sha256 (lazy_files).
+LAZY_FOLDERS = (GPU_FOLDER, HEIC_FOLDER)
 # The service worker bundle, before the build stamps its file list and version into it.
 SW_BUNDLE = CACHE / "sw" / "sw.js"
 SW_PLACEHOLDER = '"__BACKGRONE_BUILD__"'
@@ -91,23 +94,31 @@ def bundle_service_worker(force: bool) -> None:
 def shell_files(site: Path) -> list[str]:
     """What the service worker keeps offline, as site-relative paths: the whole site but
     models/ (the worker keeps models in IndexedDB and has their manifest in its bundle), the
-    lazy GPU runtime (kept on first use instead, see lazy_files), source maps, sw.js itself and
+    lazy folders (kept on first use instead, see lazy_files), source maps, sw.js itself and
     host files (_*)."""
     paths = []
     for path in sorted(site.rglob("*")):
         parts = path.relative_to(site).parts
         if not path.is_file() or any(part.startswith(".") for part in parts) or parts[0].startswith("_"):
             continue
-        if parts[0] in ("models", GPU_FOLDER) or path.suffix == ".map" or parts == ("sw.js",):
+        if parts[0] == "models" or parts[0] in LAZY_FOLDERS or path.suffix == ".map" or parts == ("sw.js",):
             continue
         paths.append("/".join(parts))
     return paths
 
 
+def lazy_files(site: Path) -> list[dict[str, str]]:
+    """[{path, sha256}] of the lazy folders' files, for the service worker's stamp."""
+    return [{"path": "/".join(path.relative_to(site).parts),
+             "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+            for folder in LAZY_FOLDERS for path in sorted((site / folder).glob("*"))
+            if path.is_file() and path.suffix != ".map"]
+
+
 def shell_build(site: Path, worker_code: bytes) -> dict[str, object]:
     """{version, files: [{path, sha256}], lazy: [{path, sha256}]}: the version hashes every
     shell file and the worker's own code, so that any change to either is a new version with a
-    new cache; `lazy` are the files kept on first use (the GPU runtime)."""
+    new cache; `lazy` are the files kept on first use (the GPU runtime, the HEIC decoder)."""
     version = hashlib.sha256(worker_code)
     files = []
     for path in shell_files(site):
@@ -119,7 +130,7 @@ def shell_build(site: Path, worker_code: bytes) -> dict[str, object]:
             files.append({"path": "./", "sha256": ""})
         else:
             files.append({"path": path, "sha256": digest})
-    lazy = lazy_files(site) if (site / GPU_FOLDER).is_dir() else []
+    lazy = lazy_files(site)
     for entry in lazy:
         version.update((entry["path"] + " " + entry["sha256"] + "\n").encode())
     return {"version": version.hexdigest()[:16], "files": files, "lazy": lazy}
@@ -160,7 +171,7 @@ def write_headers(site: Path) -> None:
         lines += ["/models/" + engine.engine_id + "/*", "  Cache-Control: " + IMMUTABLE, ""]
     # One rule per folder (Cloudflare Pages allows 100), but models/: its files one by one.
     models = sorted((site / "models").glob("*.*"))
-    revalidated = ["/", "/sw.js", "/" + GPU_FOLDER + "/*"] + \
+    revalidated = ["/", "/sw.js"] + ["/" + folder + "/*" for folder in LAZY_FOLDERS] + \
         ["/models/" + path.name for path in models if path.is_file()]
     for path in shell_files(site):
         rule = "/" + path.split("/")[0] + "/*" if "/" in path else "/" + path

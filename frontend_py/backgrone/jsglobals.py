@@ -37,6 +37,7 @@ SharedArrayBuffer: Any = None
 Uint8Array: Any = None
 Uint8ClampedArray: Any = None
 URL: Any = None
+VideoFrame: Any = None
 clearTimeout: Any = None
 WebAssembly: Any = None
 Worker: Any = None

@@ -52,16 +52,8 @@ def host(engine: str, site: Path, tmp_path_factory: pytest.TempPathFactory) -> I
 @pytest.fixture(scope="module")
 def page(engine: str, host: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
     """The first visit: open, isolated by the service worker after its one reload, ready."""
-    browser = drivers.start(engine, tmp_path_factory.mktemp(engine))
-    try:
-        print(f"{engine}: {browser.version()}")
-        browser.get(host.url)
-        pages.wait_until_isolated(browser)
-        ready(browser)
+    with drivers.opened(engine, tmp_path_factory.mktemp(engine), host.url, isolated=True) as browser:
         yield browser
-    finally:
-        print(f"{engine} console:", *browser.console()[-20:], sep="\n  ")
-        browser.quit()
 
 
 @functools.cache

@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from backgrone.core import mask_check
 from support import photos
 from support import browser as pages
 from support.browser import (
@@ -186,6 +187,44 @@ def test_self_test_mismatch_keeps_the_jobs_on_the_cpu(gpu_page: Page) -> None:
     assert text.startswith("GPU unavailable: its self-test disagreed with the CPU")
     assert status(gpu_page)["backend"] == "wasm"
     retry_gpu(gpu_page)
+
+
+def test_a_broken_mask_finishes_on_the_cpu_and_is_remembered(gpu_page: Page) -> None:
+    """The GPU session runs on a poisoned input (the "nan" fault: NaN throughout) and hands back
+    what a broken kernel would (NaN, or one value where ORT's kernels clamp NaN away): the mask
+    check refuses it and the CPU cuts the photo out."""
+    cpu = alpha(gpu_page, "cpu")
+    alpha(gpu_page, "gpu")
+    assert status(gpu_page)["backend"] == "webgpu"
+    gpu_page.run_async("return await window.backgrone.gpuFault('nan');")
+    mask = alpha(gpu_page, "gpu")
+    assert np.abs(mask - cpu).max() <= 1 and mask.max() - mask.min() > 100
+    text = wait_for_notice(gpu_page, "GPU unavailable:")
+    reasons = [mask_check.NAN, mask_check.FLAT]
+    assert "result failed the check" in text and any(reason in text for reason in reasons), text
+    found = status(gpu_page)
+    assert found["backend"] == "wasm" and "result failed the check" in found["failure"]
+    retry_gpu(gpu_page)
+
+
+def test_preload_opens_the_session_on_the_device_of_the_next_job(gpu_page: Page) -> None:
+    gpu_page.execute("window.backgrone.setDevice('gpu');")
+    try:
+        pages.reload(gpu_page)
+        ready(gpu_page)
+        # Choosing the saved engine preloads it (the choice is not kept across visits).
+        pages.wait_for(gpu_page, "#engine-balanced")
+        gpu_page.click("#engine-balanced")
+        # Before any job: the saved engine's session is open on the GPU (placement is read
+        # when a GPU session is created).
+        wait_until(gpu_page, "return Object.keys(window.backgrone.status().placement || {}).length;", 240)
+        assert status(gpu_page)["backend"] == "webgpu"
+        result = remove_background(gpu_page, photo(), "image/png", "astronaut.png",
+                                   {"engine": "balanced", "refine": False, "device": "gpu"})
+        assert "session" not in result["timings"]  # nothing was opened for the job
+        assert status(gpu_page)["backend"] == "webgpu"
+    finally:
+        gpu_page.execute("window.backgrone.setDevice('auto');")
 
 
 def test_session_creation_failure_finishes_on_the_cpu(gpu_page: Page, tmp_path: Path) -> None:

@@ -51,6 +51,22 @@ def chunks(data: bytes) -> list[tuple[bytes, bytes]]:
     return found
 
 
+def test_an_opaque_photo_in_bands_gives_the_canvas_pixels(limits: Page) -> None:
+    """An opaque photo's bands are copied out of a VideoFrame into one reused buffer (where the
+    browser has WebCodecs): the cutout is the one drawn through a canvas, pixel for pixel."""
+    buffer = io.BytesIO()
+    photos.coffee().save(buffer, "JPEG", quality=90)
+    options = {"engine": "lightweight", "refine": False}
+    limits.run_async(SET_LIMIT, ONE_CANVAS_PIXELS, 600 * 37)
+    banded = remove_background(limits, buffer.getvalue(), "image/jpeg", "cup.jpg", options)
+    # One band holding the whole photo: the first band is the one a canvas draws and reads.
+    limits.run_async(SET_LIMIT, ONE_CANVAS_PIXELS, 600 * 400)
+    whole = remove_background(limits, buffer.getvalue(), "image/jpeg", "cup.jpg", options)
+    a = np.asarray(png_from(banded["png"]).convert("RGBA"))
+    b = np.asarray(png_from(whole["png"]).convert("RGBA"))
+    assert a.shape == (400, 600, 4) and np.array_equal(a, b)
+
+
 @pytest.mark.parametrize("refine", [True, False])
 def test_stream_path_gives_the_one_canvas_pixels(limits: Page, photo_png: bytes,
                                                  refine: bool) -> None:

@@ -9,8 +9,7 @@ from parity_correct import correct_section  # noqa: E402
 from parity_support import Random, as_list, clamped_bytes, doubles, dump, floats  # noqa: E402
 from backgrone.core import jobs, errors, protocol  # noqa: E402
 from backgrone.core.engines import ENGINES, OUTPUT_CLAMP, OUTPUT_MINMAX, find_engine  # noqa: E402
-from backgrone.core.engines import GPU_AS_IS, GPU_FP16, GPU_NONE, with_input_size  # noqa: E402
-from backgrone.core import devices  # noqa: E402
+from parity_devices import devices_section  # noqa: E402
 from backgrone.core.bilinear import block_axis, pixel_axis, resize_axis  # noqa: E402
 from backgrone.core.geometry import fits  # noqa: E402
 from backgrone.core.mask import apply_alpha, mask_to_alpha8  # noqa: E402
@@ -114,45 +113,6 @@ def main() -> None:
     devices_section(report)
     correct_section(report, rng)
     dump(report)
-
-
-PLACEMENT_LOG = [
-    "2026-12-01 [V:onnxruntime:, session_state.cc:1377 VerifyEachNodeIsAssignedToAnEp] Node placements",
-    "2026-12-01 [V:onnxruntime:, session_state.cc:1380 VerifyEachNodeIsAssignedToAnEp]  All nodes placed on "
-    + "[WebGpuExecutionProvider]. Number of nodes: 5",
-    " Node(s) placed on [CPUExecutionProvider]. Number of nodes: 341",
-    " Node(s) placed on [Broken. Number of nodes: x",
-]
-
-
-def devices_section(report: Any) -> None:
-    """Routing for every setting on every kind of adapter, the self-test's comparison, the
-    placement log and the GPU message (its detail inside the text)."""
-    adapters = [None, devices.Adapter("google", "swiftshader", True, False),
-                devices.Adapter("nvidia", "ampere", False, True),
-                devices.Adapter("intel", "gen-12", False, False)]
-    routes = []
-    for setting in ["auto", "gpu", "cpu", "bogus"]:
-        for adapter in adapters:
-            for form in [GPU_NONE, GPU_FP16, GPU_AS_IS]:
-                for failure in ["", "lost"]:
-                    for extra in [False, True]:
-                        chosen = devices.route(setting, adapter, form, failure, extra)
-                        routes.append(chosen.backend + ":" + chosen.reason)
-    report["routes"] = routes
-    a = floats(4)
-    b = floats(4)
-    for i in range(4):
-        a[i] = i * 0.25
-        b[i] = i * 0.25 + (0.125 if i == 2 else 0)
-    report["largest_difference"] = [devices.largest_difference(a, b, 4), devices.largest_difference(a, a, 4)]
-    report["placement"] = devices.placement(PLACEMENT_LOG)
-    report["gpu_message"] = [errors.message_for(errors.GPU_UNAVAILABLE, "the device was lost"),
-                             errors.message_for(errors.GPU_UNAVAILABLE, "")]
-    small = with_input_size(find_engine("balanced"), 64)
-    report["sized"] = [small.input_size, small.engine_id, small.output_mode,
-                       find_engine("balanced").input_size, small.mean, small.std, small.source,
-                       small.gpu_form, small.label]
 
 
 def queue_section(report: Any) -> None:
@@ -290,6 +250,17 @@ def bytes_of(text: str) -> Any:
     return data
 
 
+# A HEIC's boxes to its primary image's ispe (12000x9000) and a quarter-turn irot
+# (tests/support/heic.header_only).
+HEIC_HEADER = ("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic\x00\x00\x00}meta\x00\x00\x00\x00"
+               + "\x00\x00\x00!hdlr\x00\x00\x00\x00\x00\x00\x00\x00pict"
+               + "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+               + "\x00\x00\x00\x0epitm\x00\x00\x00\x00\x00\x01\x00\x00\x00Biprp\x00\x00\x00%ipco"
+               + "\x00\x00\x00\x14ispe\x00\x00\x00\x00\x00\x00\x2e\xe0\x00\x00\x23\x28"
+               + "\x00\x00\x00\tirot\x01\x00\x00\x00\x15ipma\x00\x00\x00\x00\x00\x00\x00\x01"
+               + "\x00\x01\x02\x81\x02")
+
+
 def sniff_section(report: Any) -> None:
     """Format and size from headers, including cut-short ones."""
     headers = [
@@ -300,7 +271,8 @@ def sniff_section(report: Any) -> None:
         "BM\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x05\x00\x00\x00\xfb\xff\xff\xff",
         "RIFF\x00\x00\x00\x00WEBPVP8X\x0a\x00\x00\x00\x10\x00\x00\x00\xff\x0f\x00\x01\x00\x00",
         "RIFF\x00\x00\x00\x00WEBPVP8L\x00\x00\x00\x00\x2f\xff\xff\xff\xff\x00\x00\x00\x00",
-        "\x00\x00\x00\x18ftypheic", "%PDF-1.4", "PK\x03\x04", "<?xml?><SVG width='1'>", "plain text", "",
+        "\x00\x00\x00\x18ftypheic", HEIC_HEADER,
+        "%PDF-1.4", "PK\x03\x04", "<?xml?><SVG width='1'>", "plain text", "",
     ]
     found = []
     for header in headers:

@@ -6,10 +6,12 @@ import glob
 import json
 import os
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from support.browser import SCRIPT_TIMEOUT, Page, SeleniumPage
+from support.browser import SCRIPT_TIMEOUT, Page, SeleniumPage, ready, wait_until_isolated
 from support.server import free_port, wait_listening
 
 FIREFOX = "/usr/bin/firefox-esr"
@@ -186,3 +188,25 @@ def start(engine: str, workdir: Path) -> Page:
     if engine == "webkit":
         return WebKitPage(workdir)
     raise ValueError("unknown engine " + engine)
+
+
+@contextmanager
+def opened(engine: str, workdir: Path, url: str, isolated: bool = False) -> Iterator[Page]:
+    """A module's browser of `engine` (chromium too), at `url` (after the service worker's
+    isolating reload when `isolated`) and ready; its console's last lines printed on quitting."""
+    if engine == "chromium":
+        from support.chromium import ChromiumPage
+
+        browser: Page = ChromiumPage.start()
+    else:
+        browser = start(engine, workdir)
+    try:
+        print(f"{engine}: {browser.version()}")
+        browser.get(url)
+        if isolated:
+            wait_until_isolated(browser)
+        ready(browser)
+        yield browser
+    finally:
+        print(f"{engine} console:", *browser.console()[-20:], sep="\n  ")
+        browser.quit()

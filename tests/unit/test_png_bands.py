@@ -131,3 +131,16 @@ def test_banded_alpha_is_the_whole_photos() -> None:
         apply_alpha_rows(alpha8, side, side, pixels, width, height, top, rows, line)
         banded.extend(pixels)
     assert bytes(banded) == bytes(whole)
+
+
+def test_a_canvas_trip_through_its_table_changes_colour_only() -> None:
+    """png.through_table: each colour byte looked up by (its alpha, its value); alpha kept."""
+    table = [0] * 65536
+    for alpha in range(256):
+        for value in range(256):
+            # Premultiplied to 8 bits and back, as a canvas might round it.
+            stored = round(value * alpha / 255)
+            table[alpha * 256 + value] = min(255, round(stored * 255 / alpha)) if alpha else 0
+    rgba = bytearray([200, 100, 7, 255, 200, 100, 7, 3, 9, 9, 9, 0])
+    png.through_table(rgba, 3, table)
+    assert list(rgba) == [200, 100, 7, 255, 170, 85, 0, 3, 0, 0, 0, 0]

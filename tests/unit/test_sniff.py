@@ -58,10 +58,23 @@ def test_non_images_and_other_containers(data: bytes, kind: str) -> None:
     assert sniffed(data)[0] == kind
 
 
+def test_heic_size_is_the_primary_images_as_displayed() -> None:
+    from support import heic
+
+    photo = Image.new("RGB", (96, 64), "red")
+    assert sniffed(heic.heic_bytes(photo)) == (sniff.HEIC, 96, 64)
+    # Stored 96x64 with a quarter-turn irot: shown (and limited) as 64x96.
+    assert sniffed(heic.heic_bytes(photo, heic.TURNED)) == (sniff.HEIC, 64, 96)
+    assert sniffed(heic.header_only(12000, 9000)) == (sniff.HEIC, 12000, 9000)
+    assert sniffed(heic.header_only(9000, 12000, turned=True)) == (sniff.HEIC, 12000, 9000)
+
+
 def test_truncated_headers_never_raise() -> None:
-    for fmt in ("JPEG", "PNG", "GIF", "WEBP", "BMP"):
-        data = encoded(fmt)
-        for cut in range(0, 40):
+    from support import heic
+
+    heif = heic.heic_bytes(Image.new("RGB", (32, 24), "red"))
+    for data in [encoded(fmt) for fmt in ("JPEG", "PNG", "GIF", "WEBP", "BMP")] + [heif]:
+        for cut in range(0, min(len(data), 700)):
             sniff.sniff(data[:cut], cut)  # any verdict, but no IndexError
 
 

@@ -13,6 +13,7 @@ EMPTY_FILE = "empty_file"
 NOT_AN_IMAGE = "not_an_image"
 DAMAGED_IMAGE = "damaged_image"
 HEIC_UNSUPPORTED = "heic_unsupported"
+HEIC_DAMAGED = "heic_damaged"
 SVG_REFUSED = "svg_refused"
 TOO_LARGE = "too_large"
 UNKNOWN_ENGINE = "unknown_engine"
@@ -37,10 +38,12 @@ detail_slot = "{detail}"
 
 CATALOGUE = {
     EMPTY_FILE: "This file is empty.",
-    NOT_AN_IMAGE: "This file is not an image the browser can read (JPEG, PNG, WebP, AVIF, GIF, BMP).",
+    NOT_AN_IMAGE: "This file is not an image the browser can read (JPEG, PNG, WebP, AVIF, HEIC, GIF, BMP).",
     DAMAGED_IMAGE: "This image file is damaged or incomplete (an unfinished download?).",
-    HEIC_UNSUPPORTED: "This browser cannot decode HEIC/HEIF photos. Export the photo as JPEG "
-    + "(on iPhone: Settings > Camera > Formats > Most Compatible) and drop it again.",
+    # The HEIC decoder is fetched on the first HEIC photo: offline before that, it is missing.
+    HEIC_UNSUPPORTED: "The HEIC/HEIF decoder could not be loaded (offline before the first HEIC "
+    + "photo?). Connect and drop the photo again, or export it as JPEG.",
+    HEIC_DAMAGED: "This HEIC/HEIF photo is damaged or incomplete (an unfinished transfer?).",
     SVG_REFUSED: "SVG is a vector drawing, not a photo: export it as PNG first.",
     TOO_LARGE: "This image is too large to process in the browser.",
     UNKNOWN_ENGINE: "There is no engine with this name.",

@@ -113,3 +113,14 @@ def filter_rows(rgba: Sequence[int], width: int, rows: int, out: MutableSequence
             out[target + k] = rgba[source + k]
         for k in range(4, stride):
             out[target + k] = (rgba[source + k] - rgba[source + k - 4]) & 255
+
+
+def through_table(rgba: MutableSequence[int], count: int, table: Sequence[int]) -> None:
+    """What a trip through a canvas (stored premultiplied in 8 bits, read back unpremultiplied)
+    does to `count` RGBA pixels, in place: table[alpha * 256 + value] is the value read back,
+    the browser's own rounding measured once (worker/strips.canvas_trip_table)."""
+    for i in range(0, 4 * count, 4):
+        base = rgba[i + 3] * 256
+        rgba[i] = table[base + rgba[i]]
+        rgba[i + 1] = table[base + rgba[i + 1]]
+        rgba[i + 2] = table[base + rgba[i + 2]]

@@ -155,9 +155,10 @@ def import_model(request_id: int, engine: str, model: Any) -> Message:
     return {"kind": IMPORT_MODEL, "request": request_id, "engine": engine, "model": model}
 
 
-def preload(request_id: int, engine: str) -> Message:
-    """Open a cached engine's session now; never downloads."""
-    return {"kind": PRELOAD, "request": request_id, "engine": engine}
+def preload(request_id: int, engine: str, device: str) -> Message:
+    """Open a cached engine's session now, routed as a job under the Device setting `device`
+    would be; never downloads."""
+    return {"kind": PRELOAD, "request": request_id, "engine": engine, "device": device}
 
 
 def gpu_retry(request_id: int) -> Message:

@@ -10,6 +10,12 @@ from typing import List, Sequence
 # Enough to reach a JPEG's frame header behind a large EXIF block with its thumbnail.
 HEADER_BYTES = 262144
 
+# Where the site serves the HEIC/HEIF decoder for browsers without one (build/heic_decoder.py
+# stages it, worker/heic.py loads it).
+HEIC_FOLDER = "heic"
+HEIC_BUNDLE = "heic.js"
+HEIC_WASM = "libheif.wasm"
+
 JPEG = "jpeg"
 PNG = "png"
 GIF = "gif"
@@ -97,6 +103,112 @@ def webp_size(data: Sequence[int], count: int) -> List[int]:
     return [0, 0]
 
 
+def box_at(data: Sequence[int], count: int, at: int, end: int) -> List[int]:
+    """[content start, box end] of the ISO BMFF box at `at` (its end cut to what was read), or
+    [-1, -1] when no whole box header lies before `end`."""
+    if at + 8 > end or at + 8 > count:
+        return [-1, -1]
+    size = big32(data, at)
+    start = at + 8
+    if size == 1:
+        if at + 16 > count:
+            return [-1, -1]
+        size = big32(data, at + 8) * 4294967296 + big32(data, at + 12)
+        start = at + 16
+    if size == 0:
+        size = end - at  # to the end of the enclosing box (or file)
+    if size < start - at:
+        return [-1, -1]
+    stop = at + size
+    return [start, stop if stop < end else end]
+
+
+def find_box(data: Sequence[int], count: int, at: int, end: int, name: str) -> List[int]:
+    """[content start, end] of the first box called `name` among the boxes in [at, end)."""
+    while at < end:
+        box = box_at(data, count, at, end)
+        if box[0] < 0:
+            return [-1, -1]
+        if starts_with(data, count, at + 4, name):
+            return box
+        at = box[1]
+    return [-1, -1]
+
+
+def primary_properties(data: Sequence[int], count: int, ipma: List[int], primary: int) -> List[int]:
+    """The 1-based indices into ipco of the properties `ipma` associates with item `primary`."""
+    at = ipma[0]
+    if at + 8 > ipma[1]:
+        return []
+    version = data[at]
+    wide = data[at + 3] & 1  # flags: 15-bit property indices
+    entries = big32(data, at + 4)
+    at += 8
+    for _ in range(entries):
+        if at + 4 > ipma[1]:
+            return []
+        if version < 1:
+            item = big16(data, at)
+            at += 2
+        else:
+            item = big32(data, at)
+            at += 4
+        associations = data[at]
+        at += 1
+        found = []
+        for _ in range(associations):
+            if at + 1 + wide > ipma[1]:
+                return []
+            if wide:
+                found.append(big16(data, at) & 0x7FFF)
+                at += 2
+            else:
+                found.append(data[at] & 0x7F)
+                at += 1
+        if item == primary:
+            return found
+    return []
+
+
+def heif_size(data: Sequence[int], count: int) -> List[int]:
+    """The primary image's displayed size in a HEIF/AVIF file: its ispe property, sides swapped
+    by a quarter-turn irot; [0, 0] when the meta box is not within what was read."""
+    meta = find_box(data, count, 0, count, "meta")
+    if meta[0] < 0:
+        return [0, 0]
+    inside = meta[0] + 4  # a full box: version and flags first
+    pitm = find_box(data, count, inside, meta[1], "pitm")
+    iprp = find_box(data, count, inside, meta[1], "iprp")
+    if pitm[0] < 0 or iprp[0] < 0 or pitm[0] + 8 > count:
+        return [0, 0]
+    primary = big16(data, pitm[0] + 4) if data[pitm[0]] == 0 else big32(data, pitm[0] + 4)
+    ipco = find_box(data, count, iprp[0], iprp[1], "ipco")
+    ipma = find_box(data, count, iprp[0], iprp[1], "ipma")
+    if ipco[0] < 0 or ipma[0] < 0:
+        return [0, 0]
+    wanted = primary_properties(data, count, ipma, primary)
+    width = 0
+    height = 0
+    turned = False
+    at = ipco[0]
+    index = 1
+    while at < ipco[1]:
+        box = box_at(data, count, at, ipco[1])
+        if box[0] < 0:
+            break
+        if index in wanted:
+            if starts_with(data, count, at + 4, "ispe") and box[0] + 12 <= count:
+                width = big32(data, box[0] + 4)
+                height = big32(data, box[0] + 8)
+            if starts_with(data, count, at + 4, "irot") and box[0] < count:
+                turned = (data[box[0]] & 1) == 1
+        at = box[1]
+        index += 1
+    if turned:
+        return [height, width]
+    return [width, height]
+
+
 def looks_like_svg(data: Sequence[int], count: int) -> bool:
     limit = count if count < 1024 else 1024
     text = ""
@@ -128,10 +240,12 @@ def sniff(data: Sequence[int], count: int) -> Sniffed:
     if starts_with(data, count, 4, "ftyp") and count >= 12:
         for brand in ["avif", "avis"]:
             if starts_with(data, count, 8, brand):
-                return Sniffed(AVIF, 0, 0)
+                size = heif_size(data, count)
+                return Sniffed(AVIF, size[0], size[1])
         for brand in ["heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1"]:
             if starts_with(data, count, 8, brand):
-                return Sniffed(HEIC, 0, 0)
+                size = heif_size(data, count)
+                return Sniffed(HEIC, size[0], size[1])
     if starts_with(data, count, 0, "%PDF"):
         return Sniffed(PDF, 0, 0)
     if starts_with(data, count, 0, "PK\x03\x04"):

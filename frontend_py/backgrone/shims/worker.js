@@ -18,4 +18,7 @@ start({
   base: new URL('../', import.meta.url).href,
   // The WebGPU runtime, a separate bundle (build/gpu_runtime.py): imported only for the GPU.
   loadGpu: () => import(new URL('../ort-gpu/ort-webgpu.js', import.meta.url).href),
+  // libheif for HEIC/HEIF photos, a separate bundle (build/heic_decoder.py): imported only
+  // when the first such photo arrives that the browser cannot decode itself.
+  loadHeic: () => import(new URL('../heic/heic.js', import.meta.url).href),
 });

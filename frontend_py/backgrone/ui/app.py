@@ -80,8 +80,9 @@ class App:
         Inputs(doc, doc.querySelector("[data-images]"), self.take_files)
 
     def preload(self, engine_id: str) -> None:
-        """Open a cached engine's session now, so the next photo does not wait for it."""
-        self.worker.preload(engine_id).catch(lambda error: None)
+        """Open a cached engine's session now, on the device the next photo will use (the
+        Device setting goes along), so that the photo does not wait for it."""
+        self.worker.preload(engine_id, self.devices.current()).catch(lambda error: None)
 
     async def start_engines(self) -> None:
         await self.engines.refresh()

@@ -26,8 +26,8 @@ class JobClient(WorkerChannel):
     def import_model(self, engine: str, model: Any) -> Any:
         return self.ask(lambda request_id: protocol.import_model(request_id, engine, model))
 
-    def preload(self, engine: str) -> Any:
-        return self.ask(lambda request_id: protocol.preload(request_id, engine))
+    def preload(self, engine: str, device: str) -> Any:
+        return self.ask(lambda request_id: protocol.preload(request_id, engine, device))
 
     def gpu_retry(self) -> Any:
         return self.ask(lambda request_id: protocol.gpu_retry(request_id))

@@ -200,7 +200,8 @@ class Gpu:
 
     async def inject(self, fault: str) -> bool:
         """Fault injection for the tests, through the real paths: "lose" destroys the device
-        ORT uses, "mismatch" skews the GPU's input in the next self-test."""
+        ORT uses, "mismatch" skews the GPU's input in the next self-test, "nan" poisons the
+        next GPU job's input (see faulty)."""
         if fault == "lose" and self.ort:
             device = await Promise.resolve(self.ort.env.webgpu.device)
             device.destroy()
@@ -210,6 +211,16 @@ class Gpu:
         if fault == "mismatch":
             self.tested = ""  # the next GPU job tests again, with the fault
         return True
+
+    def faulty(self, pixels: Any) -> Any:
+        """The input of a GPU job; NaN throughout once after the "nan" fault, so that the real
+        session hands back what a broken kernel would, for the mask check to catch."""
+        if self.fault != "nan":
+            return pixels
+        self.fault = ""
+        poisoned = __new__(Float32Array(pixels.length))
+        poisoned.fill(math.nan)
+        return poisoned
 
     def session_options(self) -> Any:
         """What a GPU session is created with: verbose logging, for the node placement."""

@@ -12,6 +12,7 @@ from backgrone.web import sha256_hex
 from backgrone.worker.replies import Replier
 from backgrone.worker.pipeline import Pipeline
 from backgrone.worker.gpu import Gpu
+from backgrone.worker.heic import HeicDecoder
 from backgrone.worker.routing import RoutedSessions
 from backgrone.worker.session import Sessions, configure, shares_memory
 
@@ -24,7 +25,7 @@ class WorkerLoop:
         self.gpu = Gpu(host, host.ort)
         self.sessions = RoutedSessions(Sessions(host.ort, self.tell_threads), self.gpu, self.store,
                                        self.post, threads)
-        self.pipeline = Pipeline(self.store, self.sessions, host.zlib)
+        self.pipeline = Pipeline(self.store, self.sessions, host.zlib, HeicDecoder(host))
         # Jobs and cache changes chain on this promise so that they run strictly in order.
         self.tail = Promise.resolve()
         self.told_cache_failure = False
@@ -62,7 +63,8 @@ class WorkerLoop:
         elif kind == protocol.IMPORT_MODEL:
             self.then(lambda: self.replies.answer(message, lambda: self.import_model(message)))
         elif kind == protocol.PRELOAD:
-            self.then(lambda: self.replies.answer(message, lambda: self.preload(message["engine"])))
+            self.then(lambda: self.replies.answer(message, lambda: self.preload(message["engine"],
+                                                                                message["device"])))
         elif kind == protocol.CANVAS_LIMIT:
             self.pipeline.canvas_limit = message["pixels"]
             self.pipeline.band_pixels = message["band_pixels"]
@@ -73,10 +75,14 @@ class WorkerLoop:
         elif kind == protocol.CRASH:
             raise AppError(errors.WORKER_CRASHED, "crash requested by the page")
 
-    async def preload(self, engine_id: str) -> bool:
-        """Open a cached engine's session ahead of the first job; never downloads."""
+    async def preload(self, engine_id: str, device: str) -> bool:
+        """Open a cached engine's session ahead of the first job, routed as that job will be
+        under the Device setting `device` (a GPU session, or the CPU's); never downloads."""
         engine = find_engine(engine_id)
-        if self.sessions.current(engine) or not await self.store.cached_record(engine):
+        if not await self.store.cached_record(engine):
+            return False
+        await self.sessions.prepare(engine, devices.normalise(device))
+        if self.sessions.current(engine):
             return False
         # A damaged cached copy is dropped here and fetched by the first job that needs it.
         return await self.pipeline.ensure_session(engine, lambda stage, done, total: None, {}, False)

@@ -7,18 +7,17 @@ from backgrone.jsglobals import (
     performance, __new__, __pragma__,
 )
 # __pragma__('noskip')
-import math
-
 from backgrone.core import errors, sniff
 from backgrone.core.confidence import confidence
 from backgrone.core.correct import Work, clicks_in_grid, correct, strokes_in_grid
 from backgrone.core.engines import Engine
-from backgrone.core.geometry import MAX_MEGAPIXELS, fits
+from backgrone.core.geometry import fits, size_detail
 from backgrone.core.mask import apply_alpha_rows, mask_to_alpha8
 from backgrone.core.refine import RefinePlan, add_guide_rows, fit, write_rows
 from backgrone.core.refine_planes import PLANES, Planes
 from backgrone.core.tensor import rgba_to_nchw
 from backgrone.core.errors import AnyError, AppError
+from backgrone.worker.heic import HeicDecoder
 from backgrone.worker.models import ModelStore
 from backgrone.worker.routing import RoutedSessions
 from backgrone.worker.strips import BAND_PIXELS, ONE_CANVAS_PIXELS, Bands, png_writer
@@ -41,11 +40,12 @@ def refusal(kind: str) -> str:
     return ""
 
 
-async def decode(image: Any) -> Any:
-    """The image as an ImageBitmap, oriented as displayed (EXIF honoured).
+async def decode(image: Any, heic: HeicDecoder) -> Any:
+    """The image as an ImageBitmap, oriented as displayed (EXIF, or HEIF's irot/imir, honoured).
 
     The header is read first, so that a document, an archive or an image over the size limit is
-    refused with a precise message before the browser spends memory decoding it.
+    refused with a precise message before the browser spends memory decoding it. HEIC/HEIF goes
+    to the browser's own decoder first (Safari has one), then to libheif (worker/heic.py).
     """
     header = __new__(Uint8Array(await image.slice(0, sniff.HEADER_BYTES).arrayBuffer()))
     found = sniff.sniff(header, header.length)
@@ -60,21 +60,15 @@ async def decode(image: Any) -> Any:
     try:
         bitmap = await createImageBitmap(image, options)
     except AnyError as exc:
-        if found.kind == sniff.HEIC:
-            raise AppError(errors.HEIC_UNSUPPORTED, str(exc))
-        # The header said image, the decoder disagreed: a truncated or damaged file.
-        raise AppError(errors.DAMAGED_IMAGE, found.kind + ": " + str(exc))
+        if found.kind != sniff.HEIC:
+            # The header said image, the decoder disagreed: a truncated or damaged file.
+            raise AppError(errors.DAMAGED_IMAGE, found.kind + ": " + str(exc))
+        bitmap = await heic.decode(image)
     if not fits(bitmap.width, bitmap.height):
         detail = size_detail(bitmap.width, bitmap.height)
         bitmap.close()
         raise AppError(errors.TOO_LARGE, detail)
     return bitmap
-
-
-def size_detail(width: int, height: int) -> str:
-    megapixels = math.floor(width * height / 100000 + 0.5) / 10
-    return str(width) + "\u00d7" + str(height) + " = " + str(megapixels) + " MP; the limit is " + \
-        str(MAX_MEGAPIXELS) + " MP"
 
 
 class Cutout:
@@ -92,9 +86,10 @@ class Cutout:
 class Pipeline:
     """Runs jobs one after another; buffers of the model's input size are reused across jobs."""
 
-    def __init__(self, store: ModelStore, sessions: RoutedSessions, zlib: Any) -> None:
+    def __init__(self, store: ModelStore, sessions: RoutedSessions, zlib: Any, heic: HeicDecoder) -> None:
         self.store = store
         self.sessions = sessions
+        self.heic = heic
         # fflate's streaming zlib class, for PNGs written in bands (worker/strips.py).
         self.zlib = zlib
         # Photos above this many pixels get their PNG written as a stream of bands; a test
@@ -179,36 +174,44 @@ class Pipeline:
         width = full.width
         height = full.height
         bands = Bands(full, self.band_pixels)
-        plan = RefinePlan(width, height, side)
-        planes: Any = None
-        if refine:
-            # Refinement's guide needs block means over the whole photo before any row is
-            # written: a first pass over the bands.
-            refined = performance.now()
-            planes = self.refine_planes(plan)
-            for top in range(0, height, bands.rows):
-                add_guide_rows(bands.read(top).data, top, bands.count(top), plan, planes, self._line)
-            fit(self._alpha, plan, planes, self._line)
-            timings["refine"] = performance.now() - refined
-        writer = png_writer(self.zlib, width, height, self.canvas_limit)
-        encoding = 0.0
-        for top in range(0, height, bands.rows):
-            pixels = bands.read(top)
-            rows = bands.count(top)
+        try:
+            plan = RefinePlan(width, height, side)
+            planes: Any = None
             if refine:
+                # Refinement's guide needs block means over the whole photo before any row is
+                # written: a first pass over the bands.
                 refined = performance.now()
-                write_rows(pixels.data, top, rows, plan, planes, self._line)
-                timings["refine"] += performance.now() - refined
-            else:
-                apply_alpha_rows(self._alpha, side, side, pixels.data, width, height, top, rows,
-                                 self.line(width))
+                planes = self.refine_planes(plan)
+                for top in range(0, height, bands.rows):
+                    band = await bands.read(top)
+                    add_guide_rows(band.data, top, bands.count(top), plan, planes, self._line)
+                fit(self._alpha, plan, planes, self._line)
+                timings["refine"] = performance.now() - refined
+            writer = png_writer(self.zlib, width, height, self.canvas_limit)
+            encoding = 0.0
+            for top in range(0, height, bands.rows):
+                pixels = await bands.read(top)
+                rows = bands.count(top)
+                if refine:
+                    refined = performance.now()
+                    write_rows(pixels.data, top, rows, plan, planes, self._line)
+                    timings["refine"] += performance.now() - refined
+                else:
+                    apply_alpha_rows(self._alpha, side, side, pixels.data, width, height, top, rows,
+                                     self.line(width))
+                mark = performance.now()
+                writer.add(bands, pixels, top)
+                encoding += performance.now() - mark
+            # Every row is written: the decoded photo (4 bytes a pixel) goes before the PNG is
+            # put together, not after (run closes it again, which does nothing then).
+            bands.close()
+            full.close()
+            report("encode", 0, 1)
             mark = performance.now()
-            writer.add(bands, pixels, top)
-            encoding += performance.now() - mark
-        report("encode", 0, 1)
-        mark = performance.now()
-        png = await writer.finish()
-        timings["encode"] = encoding + performance.now() - mark
+            png = await writer.finish()
+            timings["encode"] = encoding + performance.now() - mark
+        finally:
+            bands.close()  # the VideoFrame holds the bitmap until closed
         return png
 
     async def run(self, engine: Engine, image: Any, report: ReportFn, refine: bool, hints: Any,
@@ -224,7 +227,7 @@ class Pipeline:
 
         mark = performance.now()
         report("decode", 0, 1)
-        full = await decode(image)
+        full = await decode(image, self.heic)
         width = full.width
         height = full.height
         try:
@@ -294,6 +297,8 @@ class Pipeline:
         except AnyError as exc:
             raise AppError(errors.INFERENCE, str(exc))
         timings["inference"] = performance.now() - mark
+        if self.sessions.check_ms >= 0:
+            timings["check"] = self.sessions.check_ms  # the GPU mask's check, within inference
 
         mask_to_alpha8(output, side * side, engine.output_mode, self._alpha)
         remembered = Remembered(key, __new__(Uint8ClampedArray(self._alpha)), rgba)

@@ -1,12 +1,13 @@
 """The sessions the pipeline uses, on the device each job is routed to (core/devices.route):
 the CPU's (WASM) or the GPU's (WebGPU). A GPU that fails while creating a session or during a
-run hands the job to the CPU, which finishes it; the failure is remembered (worker/gpu.py)."""
+run, or whose mask fails core/mask_check, hands the job to the CPU, which finishes it; the
+failure is remembered (worker/gpu.py)."""
 # __pragma__('skip')
 from typing import Any, Dict
-from backgrone.jsglobals import console
+from backgrone.jsglobals import console, performance
 # __pragma__('noskip')
 
-from backgrone.core import devices, errors, protocol
+from backgrone.core import devices, errors, mask_check, protocol
 from backgrone.core.engines import Engine, find_engine, with_input_size
 from backgrone.core.errors import AnyError
 from backgrone.worker.gpu import Gpu
@@ -28,6 +29,8 @@ class RoutedSessions:
         self.placement: Dict[str, int] = {}
         # Why the last job's route was not the GPU ("" when it was).
         self.reason = ""
+        # How long the last GPU mask's check took (ms; -1 when the last run was not on the GPU).
+        self.check_ms = -1.0
         gpu.on_failure = self.tell_failure
 
     def active(self) -> Sessions:
@@ -121,16 +124,42 @@ class RoutedSessions:
         await self.active().close()
 
     async def run(self, engine: Engine, pixels: Any) -> Any:
+        self.check_ms = -1.0
         if self.backend == devices.BACKEND_WEBGPU:
+            count = engine.input_size * engine.input_size
             try:
-                return await self.gpu_sessions.run(engine, pixels)
+                output = await self.gpu_sessions.run(engine, self.gpu.faulty(pixels))
             except AnyError as exc:
                 # A lost device, out of memory: this job goes on on the CPU.
-                await self.gpu.fail("it failed during a job (" + str(exc) + ")")
-                self.backend = devices.BACKEND_WASM
-                try:
-                    await self.gpu_sessions.close()
-                except AnyError as closing:
-                    console.warn("backgrone: the GPU session did not close:", closing)
+                await self.to_cpu(engine, "it failed during a job (" + str(exc) + ")")
+                return await self.cpu.run(engine, pixels)
+            began = performance.now()
+            verdict = mask_check.check(output, count, engine.output_mode)
+            self.check_ms = performance.now() - began
+            if not verdict.reason:
+                return output
+            if not verdict.certain:
+                # An empty (or full) mask may be the photo's: the CPU decides, on this input.
+                await self.gpu_sessions.close()
                 await self.cpu.open(engine, await self.own_model(engine, None))
+                cpu_output = await self.cpu.run(engine, pixels)
+                cpu_verdict = mask_check.check(cpu_output, count, engine.output_mode)
+                if not mask_check.cpu_differs(verdict, cpu_verdict, count):
+                    # The GPU was right: the next job reopens its session.
+                    await self.cpu.close()
+                    return cpu_output
+                await self.to_cpu(engine, "its result failed the check (" + verdict.reason + ")")
+                return cpu_output
+            await self.to_cpu(engine, "its result failed the check (" + verdict.reason + ")")
         return await self.cpu.run(engine, pixels)
+
+    async def to_cpu(self, engine: Engine, reason: str) -> None:
+        """Remember the GPU's failure; its session goes, the engine's CPU session opens."""
+        await self.gpu.fail(reason)
+        self.backend = devices.BACKEND_WASM
+        try:
+            await self.gpu_sessions.close()
+        except AnyError as closing:
+            console.warn("backgrone: the GPU session did not close:", closing)
+        if not self.cpu.current(engine):
+            await self.cpu.open(engine, await self.own_model(engine, None))
