@@ -192,6 +192,8 @@ def output_section(report: Any) -> None:
     report["format_table"] = [[f.format_id, f.label, f.short, f.mime, f.extension, f.alpha, f.lossy]
                               for f in output.FORMATS]
     report["preset_table"] = [[p.preset_id, p.label, p.background, p.color] for p in output.PRESETS]
+    report["kind_table"] = [[k.kind_id, k.words, k.checkerboard, k.takes_color, k.takes_image,
+                             k.takes_photo, k.css_class] for k in output.BACKGROUND_KINDS]
     report["free_names"] = output.free_names(["a.png", "b", "a.png", "c.jpg"], ["a.png", "a-2.png", "b"])
     chosen = output.OutputSettings()
     summaries = []

@@ -131,3 +131,24 @@ def test_free_names_never_reuse_a_taken_name() -> None:
         "a-nobg-3.png", "c-nobg.png", "b-nobg-2.png", "c-nobg-2.png"]
     assert output.free_names(["x"], ["x"]) == ["x-2"]
     assert output.free_names(["a.png"], []) == ["a.png"]
+
+
+def test_every_preset_names_a_kind_and_the_kinds_drive_summary_and_key() -> None:
+    kinds = [kind.kind_id for kind in output.BACKGROUND_KINDS]
+    assert len(set(kinds)) == len(kinds)
+    assert {preset.background for preset in output.PRESETS} == set(kinds)
+    settings = OutputSettings()
+    for preset in output.PRESETS:
+        settings.choose(preset.preset_id, "#123456")
+        kind = settings.kind()
+        assert kind.kind_id == preset.background
+        key = settings.key()
+        # The key follows the row's fields: a colour change matters only to kinds taking one,
+        # a new picked image only to kinds taking one.
+        settings.choose(preset.preset_id, "#654321")
+        recoloured = settings.key()
+        assert (recoloured != key) == (kind.takes_color and not preset.color)
+        settings.image_version += 1
+        assert (settings.key() != recoloured) == kind.takes_image
+    with pytest.raises(ValueError):
+        output.find_kind("gradient")

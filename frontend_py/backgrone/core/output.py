@@ -10,7 +10,6 @@ BG_COLOR = "color"
 BG_IMAGE = "image"
 # The photo's own background, blurred behind the sharp subject (core/backdrop).
 BG_BLUR = "blur"
-BACKGROUNDS = [BG_TRANSPARENT, BG_COLOR, BG_IMAGE, BG_BLUR]
 
 DEFAULT_COLOR = "#ffffff"
 DEFAULT_QUALITY = 0.9
@@ -45,8 +44,42 @@ FORMATS = [
 ]
 
 
+class BackgroundKind:
+    """One kind of background, read by every consumer: the summary, the download's key, the
+    stage's preview (ui/viewer), the swatch (ui/output_panel, public/app.css) and the export
+    worker, which draws it with the painter of the same id (worker/painters.py)."""
+
+    def __init__(self, kind_id: str, words: str, checkerboard: bool, takes_color: bool,
+                 takes_image: bool, takes_photo: bool) -> None:
+        self.kind_id = kind_id
+        # The settings summary's words for a preset without its own colour; "{color}" is
+        # replaced by the colour.
+        self.words = words
+        # True: nothing is painted, so the stage shows the checkerboard behind the cutout.
+        self.checkerboard = checkerboard
+        # The download depends on the colour, the picked image, the photo itself (each of these
+        # is in the key, the export request and the preview).
+        self.takes_color = takes_color
+        self.takes_image = takes_image
+        self.takes_photo = takes_photo
+        # The CSS class of its swatch and of the stage's backdrop (public/app.css).
+        self.css_class = "bg-" + kind_id
+
+
+BACKGROUND_KINDS = [
+    BackgroundKind(kind_id=BG_TRANSPARENT, words="transparent", checkerboard=True,
+                   takes_color=False, takes_image=False, takes_photo=False),
+    BackgroundKind(kind_id=BG_COLOR, words="colour {color}", checkerboard=False,
+                   takes_color=True, takes_image=False, takes_photo=False),
+    BackgroundKind(kind_id=BG_IMAGE, words="your image", checkerboard=False,
+                   takes_color=False, takes_image=True, takes_photo=False),
+    BackgroundKind(kind_id=BG_BLUR, words="blurred background", checkerboard=False,
+                   takes_color=False, takes_image=False, takes_photo=True),
+]
+
+
 class Preset:
-    """One background choice as the user sees it: a kind (BACKGROUNDS) and, for the fixed
+    """One background choice as the user sees it: a kind (BACKGROUND_KINDS) and, for the fixed
     colours, the colour; "color" takes the user's own colour, "image" the user's own image."""
 
     def __init__(self, preset_id: str, label: str, background: str, color: str) -> None:
@@ -78,6 +111,13 @@ def find_format(format_id: str) -> OutputFormat:
         if fmt.format_id == format_id:
             return fmt
     raise ValueError("unknown output format " + format_id)
+
+
+def find_kind(kind_id: str) -> BackgroundKind:
+    for kind in BACKGROUND_KINDS:
+        if kind.kind_id == kind_id:
+            return kind
+    raise ValueError("unknown background kind " + kind_id)
 
 
 def find_preset(preset_id: str) -> Preset:
@@ -131,14 +171,18 @@ class OutputSettings:
 
     def summary(self) -> str:
         """The output half of the folded settings' line: "PNG, transparent"."""
-        background = self.effective_background()
-        if background == BG_COLOR and self.preset in [BG_TRANSPARENT, PRESET_CUSTOM_COLOR]:
-            words = "colour " + self.color
-        elif background == BG_BLUR:
-            words = "blurred background"
+        preset = find_preset(self.preset)
+        kind = self.kind()
+        # A fixed colour's own name; otherwise the kind's words (JPEG's "Transparent" is a colour).
+        if preset.color and kind.kind_id == preset.background:
+            words = preset.label.lower()
         else:
-            words = find_preset(self.preset).label.lower()
+            words = kind.words.replace("{color}", self.color)
         return self.output_format().short + ", " + words
+
+    def kind(self) -> BackgroundKind:
+        """The background kind the download gets (see effective_background)."""
+        return find_kind(self.effective_background())
 
     def effective_background(self) -> str:
         """A format without alpha gets the colour instead of transparency."""
@@ -168,11 +212,11 @@ class OutputSettings:
         return self.format_id == "png" and self.effective_background() == BG_TRANSPARENT
 
     def key(self) -> str:
-        background = self.effective_background()
-        parts = [self.format_id, background, str(self.encode_quality())]
-        if background == BG_COLOR:
+        kind = self.kind()
+        parts = [self.format_id, kind.kind_id, str(self.encode_quality())]
+        if kind.takes_color:
             parts.append(self.color)
-        if background == BG_IMAGE:
+        if kind.takes_image:
             parts.append(str(self.image_version))
         return "|".join(parts)
 

@@ -26,11 +26,8 @@ class ExportClient(WorkerChannel):
     def export(self, photo: Any, cutout: Any, alpha: Any, settings: output.OutputSettings,
                image: Any) -> Any:
         """Promise of the download's Blob."""
-        mime = settings.output_format().mime
-        quality = settings.encode_quality()
-        background = settings.effective_background()
         return self.ask(lambda request_id: protocol.export_request(
-            request_id, photo, cutout, alpha, mime, quality, background, settings.color, image))
+            request_id, photo, cutout, alpha, settings, image))
 
     def backdrop(self, photo: Any, cutout: Any, alpha: Any) -> Any:
         """Promise of the blurred-photo background as a small PNG Blob (for the stage)."""

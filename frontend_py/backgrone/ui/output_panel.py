@@ -7,8 +7,8 @@ from backgrone.jsglobals import URL
 # __pragma__('noskip')
 import math
 
-from backgrone.core.output import BG_BLUR, BG_COLOR, BG_IMAGE, BG_TRANSPARENT, FORMATS, PRESETS, \
-    PRESET_CUSTOM_COLOR, OutputSettings
+from backgrone.core.output import BG_IMAGE, BG_TRANSPARENT, FORMATS, PRESETS, PRESET_CUSTOM_COLOR, \
+    OutputSettings, find_kind, find_preset
 
 # __pragma__('skip')
 ChangeFn = Callable[[], None]  # a type alias: mypy only
@@ -55,8 +55,9 @@ class OutputPanel:
             radio.value = preset.preset_id
             radio.checked = preset.preset_id == self.settings.preset
             swatch = doc.createElement("span")
-            swatch.className = "swatch swatch-" + preset.background
-            if preset.background == BG_TRANSPARENT:
+            kind = find_kind(preset.background)
+            swatch.className = "swatch " + kind.css_class
+            if kind.checkerboard:
                 swatch.classList.add("checkerboard")
             if preset.color:
                 swatch.style.backgroundColor = preset.color
@@ -122,11 +123,8 @@ class OutputPanel:
         self.quality_value.textContent = str(math.floor(settings.quality * 100 + 0.5))
         # The colour well stays: choosing a colour there is a way to pick "Your colour".
         custom = settings.preset == PRESET_CUSTOM_COLOR or \
-            settings.effective_background() == BG_COLOR and settings.preset == BG_TRANSPARENT
+            settings.kind().takes_color and not find_preset(settings.preset).color
         self.color.closest("[data-color-row]").dataset.active = "true" if custom else "false"
 
     def summary(self) -> str:
         return self.settings.summary()
-
-    def blurred(self) -> bool:
-        return self.settings.effective_background() == BG_BLUR
