@@ -6,6 +6,7 @@ Run by CPython as it is and by Node after Transcrypt: the two outputs must be id
 from typing import Any, List
 # __pragma__('noskip')
 from parity_support import Random, as_list, clamped_bytes, doubles, dump, floats  # noqa: E402
+from parity_framing import framing_section  # noqa: E402
 from backgrone.core import jobs, messages, protocol  # noqa: E402
 from backgrone.core.engines import ENGINES, OUTPUT_CLAMP, OUTPUT_MINMAX, find_engine  # noqa: E402
 from backgrone.core.engines import GPU_AS_IS, GPU_FP16, GPU_NONE, with_input_size  # noqa: E402
@@ -100,6 +101,7 @@ def main() -> None:
     output_section(report)
     brush_section(report, rng)
     backdrop_section(report, rng)
+    framing_section(report, rng)
     sniff_section(report)
     report["hex"] = to_hex(bytes_of("\x00\x0f\xf0\xff\x12\xab"), 6)
     refine_section(report, rng)

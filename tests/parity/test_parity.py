@@ -15,7 +15,8 @@ DRIVER = Path(__file__).with_name("parity_driver.py")
 
 def test_transpiled_core_matches_cpython(tmp_path: Path) -> None:
     # The build's own Transcrypt run and dialect check: a failed compile fails here too.
-    check_transcryptable([DRIVER, DRIVER.with_name("parity_support.py")])
+    check_transcryptable([DRIVER, DRIVER.with_name("parity_support.py"),
+                          DRIVER.with_name("parity_framing.py")])
     run_transcrypt(DRIVER, tmp_path, ["-xp", str(ROOT / "frontend_py")])
     node = subprocess.run(["node", str(tmp_path / "parity_driver.js")],
                           capture_output=True, text=True, check=True).stdout

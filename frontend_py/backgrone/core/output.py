@@ -5,6 +5,8 @@ from typing import Dict, List
 # __pragma__('noskip')
 import math
 
+from backgrone.core import framing
+
 BG_TRANSPARENT = "transparent"
 BG_COLOR = "color"
 BG_IMAGE = "image"
@@ -157,6 +159,65 @@ class OutputSettings:
         self.lossless = True
         # Bumped whenever the user picks another background image.
         self.image_version = 0
+        # What the download holds (core/framing.OUTPUTS) and its frame (core/framing.FRAMINGS).
+        self.output_id = framing.OUTPUT_CUTOUT
+        self.framing_id = framing.FRAMING_ORIGINAL
+        self.crop = framing.CROP_NONE
+        self.margin = 0.0
+        self.size: List[int] = []
+        self.position = framing.POSITION_CENTER
+
+    def output_kind(self) -> framing.OutputKind:
+        return framing.find_output(self.output_id)
+
+    def choose_framing(self, framing_id: str) -> None:
+        """Take a framing preset, and the background it comes with (if it has one)."""
+        chosen = framing.find_framing(framing_id)
+        self.framing_id = chosen.framing_id
+        self.crop = chosen.crop
+        self.margin = chosen.margin
+        self.size = [side for side in chosen.size]
+        self.position = chosen.position
+        if chosen.background:
+            self.choose(chosen.background, self.custom_color)
+
+    def set_frame(self, crop: str, margin: float, size: List[int], position: str) -> None:
+        """The user's own frame (the API's options, the custom fields): AppError
+        (BAD_OUTPUT_OPTION) for one that cannot be."""
+        framing.check_options(crop, margin, size, position)
+        self.framing_id = framing.FRAMING_CUSTOM
+        self.crop = crop
+        self.margin = margin
+        self.size = [side for side in size]
+        self.position = position
+
+    def framed(self) -> bool:
+        """False when the download is the photo's own frame."""
+        return self.crop != framing.CROP_NONE or len(self.size) == 2
+
+    def frame_words(self) -> str:
+        """The frame in the summary: the preset's words, or the custom frame spelt out."""
+        if not self.framed():
+            return ""
+        if self.framing_id != framing.FRAMING_CUSTOM:
+            return framing.find_framing(self.framing_id).words
+        words = "cropped, margin " + str(framing.round_half_up(self.margin * 100)) + " %" \
+            if self.crop == framing.CROP_SUBJECT else "whole photo"
+        if len(self.size) == 2:
+            words += ", " + str(self.size[0]) + " \u00d7 " + str(self.size[1])
+            if self.position == framing.POSITION_BOTTOM:
+                words += " on the floor"
+        return words
+
+    def frame_key(self) -> str:
+        return "|".join([self.crop, str(self.margin), ",".join([str(side) for side in self.size]),
+                         self.position])
+
+    def extension(self) -> str:
+        return "png" if self.output_kind().mask else self.output_format().extension
+
+    def mime(self) -> str:
+        return "image/png" if self.output_kind().mask else self.output_format().mime
 
     def output_format(self) -> OutputFormat:
         return find_format(self.format_id)
@@ -178,7 +239,10 @@ class OutputSettings:
             words = preset.label.lower()
         else:
             words = kind.words.replace("{color}", self.color)
-        return self.output_format().short + ", " + words
+        line = "Mask PNG" if self.output_kind().mask else self.output_format().short + ", " + words
+        if self.framed():
+            line += ", " + self.frame_words()
+        return line
 
     def kind(self) -> BackgroundKind:
         """The background kind the download gets (see effective_background)."""
@@ -209,11 +273,14 @@ class OutputSettings:
 
     def untouched(self) -> bool:
         """True when the worker's own lossless PNG is already the download."""
-        return self.format_id == "png" and self.effective_background() == BG_TRANSPARENT
+        return self.format_id == "png" and self.effective_background() == BG_TRANSPARENT \
+            and not self.output_kind().mask and not self.framed()
 
     def key(self) -> str:
+        if self.output_kind().mask:
+            return framing.OUTPUT_MASK + "|" + self.frame_key()
         kind = self.kind()
-        parts = [self.format_id, kind.kind_id, str(self.encode_quality())]
+        parts = [self.format_id, kind.kind_id, str(self.encode_quality()), self.frame_key()]
         if kind.takes_color:
             parts.append(self.color)
         if kind.takes_image:
@@ -221,13 +288,14 @@ class OutputSettings:
         return "|".join(parts)
 
 
-def output_name(file_name: str, extension: str) -> str:
-    """photo.jpg -> photo-nobg.<extension>; a name without an extension keeps all of itself."""
+def output_name(file_name: str, extension: str, suffix: str = "-nobg") -> str:
+    """photo.jpg -> photo-nobg.<extension> (or another suffix: photo-mask.png); a name without
+    an extension keeps all of itself."""
     slash = max(file_name.rfind("/"), file_name.rfind("\\"))
     base = file_name[slash + 1:]
     dot = base.rfind(".")
     stem = base[:dot] if dot > 0 else base
-    return (stem or "image") + "-nobg." + extension
+    return (stem or "image") + suffix + "." + extension
 
 
 def unique_names(names: List[str]) -> List[str]:

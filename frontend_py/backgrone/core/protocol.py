@@ -151,11 +151,14 @@ def export_request(request_id: int, photo: Any, cutout: Any, alpha: Any,
     """One download as `settings` say. `alpha` is the edited alpha (width x height bytes) or
     None for the cutout as it is; `image` the background image's Blob, or None. `quality` is -1
     where the format takes none; `background` the kind (core/output.BACKGROUND_KINDS) the
-    export worker paints, with the colour it takes."""
+    export worker paints, with the colour it takes; `mask` true for the alpha alone; the frame
+    as core/framing.frame takes it."""
     return {
         "kind": EXPORT, "request": request_id, "photo": photo, "cutout": cutout, "alpha": alpha,
-        "mime": settings.output_format().mime, "quality": settings.encode_quality(),
+        "mime": settings.mime(), "quality": settings.encode_quality(),
         "background": settings.kind().kind_id, "color": settings.color, "image": image,
+        "mask": settings.output_kind().mask, "crop": settings.crop, "margin": settings.margin,
+        "size": settings.size, "position": settings.position,
     }
 
 

@@ -94,7 +94,7 @@ class Downloads:
         return self.settings.key() + "#" + str(result.edit_version())
 
     def name_for(self, result: Result) -> str:
-        return output_name(result.file_name, self.settings.output_format().extension)
+        return output_name(result.file_name, self.settings.extension(), self.settings.output_kind().suffix)
 
     def untouched(self, result: Result) -> bool:
         return self.settings.untouched() and result.edit_version() == 0
