@@ -19,8 +19,10 @@ CROPS = [CROP_NONE, CROP_SUBJECT]
 POSITION_CENTER = "center"
 POSITION_BOTTOM = "bottom"  # the subject's lowest pixel one margin above the bottom edge
 POSITIONS = [POSITION_CENTER, POSITION_BOTTOM]
-# A margin is a fraction of the subject's longer side, on every side.
+# A margin is a fraction of the subject's longer side, on every side; the API's default for
+# `crop: 'subject'` is the cropping presets' (FRAMINGS).
 MAX_MARGIN = 1.0
+DEFAULT_MARGIN = 0.05
 # The longest side a fixed size may ask for (a 2000 x 2000 shop image is 2000).
 MAX_SIDE = 16384
 
@@ -153,16 +155,16 @@ FRAMINGS = [
     Framing(framing_id=FRAMING_ORIGINAL, label="Original frame", words="", crop=CROP_NONE,
             margin=0.0, size=[], position=POSITION_CENTER, background=""),
     Framing(framing_id="shop", label="Square for shops 2000 \u00d7 2000, white, subject on the floor",
-            words="2000 \u00d7 2000 on the floor", crop=CROP_SUBJECT, margin=0.05, size=[2000, 2000],
-            position=POSITION_BOTTOM, background="white"),
+            words="2000 \u00d7 2000 on the floor", crop=CROP_SUBJECT, margin=DEFAULT_MARGIN,
+            size=[2000, 2000], position=POSITION_BOTTOM, background="white"),
     Framing(framing_id="portrait", label="Portrait 4:5 (1600 \u00d7 2000), centred",
             words="portrait 4:5", crop=CROP_SUBJECT, margin=0.08, size=[1600, 2000],
             position=POSITION_CENTER, background=""),
     Framing(framing_id="subject", label="Cropped to the subject", words="cropped to the subject",
-            crop=CROP_SUBJECT, margin=0.05, size=[], position=POSITION_CENTER, background=""),
+            crop=CROP_SUBJECT, margin=DEFAULT_MARGIN, size=[], position=POSITION_CENTER, background=""),
     # The user's own crop, margin, size and position (the API's options land here too).
     Framing(framing_id=FRAMING_CUSTOM, label="Custom", words="custom frame", crop=CROP_SUBJECT,
-            margin=0.05, size=[], position=POSITION_CENTER, background=""),
+            margin=DEFAULT_MARGIN, size=[], position=POSITION_CENTER, background=""),
 ]
 
 

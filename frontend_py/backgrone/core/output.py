@@ -5,7 +5,8 @@ from typing import Dict, List
 # __pragma__('noskip')
 import math
 
-from backgrone.core import framing
+from backgrone.core import framing, messages
+from backgrone.core.messages import AppError
 
 BG_TRANSPARENT = "transparent"
 BG_COLOR = "color"
@@ -180,6 +181,35 @@ class OutputSettings:
         self.position = chosen.position
         if chosen.background:
             self.choose(chosen.background, self.custom_color)
+
+    def take_background(self, text: str) -> None:
+        """The API's `background`: "transparent", a preset id ("white", "blur", ...) or
+        "#rrggbb" (the user's own colour); AppError(BAD_OUTPUT_OPTION) for anything else."""
+        if text.startswith("#"):
+            try:
+                parse_color(text)
+            except ValueError as exc:
+                raise AppError(messages.BAD_OUTPUT_OPTION, str(exc))
+            self.choose(PRESET_CUSTOM_COLOR, text.lower())
+            return
+        try:
+            find_preset(text)
+        except ValueError as exc:
+            raise AppError(messages.BAD_OUTPUT_OPTION, str(exc))
+        self.choose(text, self.custom_color)
+
+    def take_format(self, format_id: str, quality: float) -> None:
+        """The API's `format` and `quality` (0..1; a negative one: the default, lossless WebP)."""
+        try:
+            find_format(format_id)
+        except ValueError as exc:
+            raise AppError(messages.BAD_OUTPUT_OPTION, str(exc))
+        self.format_id = format_id
+        if quality >= 0:
+            if not (quality <= 1):
+                raise AppError(messages.BAD_OUTPUT_OPTION, "quality " + str(quality))
+            self.quality = quality
+            self.lossless = False
 
     def set_frame(self, crop: str, margin: float, size: List[int], position: str) -> None:
         """The user's own frame (the API's options, the custom fields): AppError

@@ -36,6 +36,10 @@ class ExportClient(WorkerChannel):
     def zip(self, names: List[str], blobs: List[Any]) -> Any:
         return self.ask(lambda request_id: protocol.zip_request(request_id, names, blobs))
 
+    def set_canvas_limit(self, pixels: int, band_pixels: int) -> None:
+        """Test hook: outputs above `pixels` are PNGs streamed in bands (worker/framer)."""
+        self.post(protocol.canvas_limit(pixels, band_pixels))
+
     def crash(self) -> None:
         """Fault injection for the tests: the worker crashes on the next request it gets."""
         self.post(protocol.crash())

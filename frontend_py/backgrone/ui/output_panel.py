@@ -1,12 +1,14 @@
 """The Output form: the background presets (core/output.PRESETS: transparent, fixed colours,
-the user's own colour or image, the blurred photo), format (PNG, WebP, JPEG) and quality. It
-edits one OutputSettings and says when it changed."""
+the user's own colour or image, the blurred photo), format (PNG, WebP, JPEG) and quality, and
+the frame and cutout or mask (ui/frame_panel). It edits one OutputSettings and says when it
+changed."""
 # __pragma__('skip')
 from typing import Any, Callable
 from backgrone.jsglobals import URL
 # __pragma__('noskip')
 import math
 
+from backgrone.ui.frame_panel import FramePanel
 from backgrone.core.output import BG_IMAGE, BG_TRANSPARENT, FORMATS, PRESETS, PRESET_CUSTOM_COLOR, \
     OutputSettings, find_kind, find_preset
 
@@ -30,6 +32,7 @@ class OutputPanel:
             option.textContent = fmt.label
             option.selected = fmt.format_id == settings.format_id
             self.format_select.appendChild(option)
+        self.frame = FramePanel(document, root, settings)
         self.color = root.querySelector("[data-bg-color]")
         self.add_presets(root.querySelector("[data-presets]"), self.color.closest("[data-color-row]"))
         self.quality = root.querySelector("[data-quality]")
@@ -98,6 +101,7 @@ class OutputPanel:
             self.image_input.click()
             return
         before = settings.key()
+        self.frame.read(event)
         if event and event.target == self.color and event.js_type == "input":
             # Picking a colour picks "Your colour".
             preset = PRESET_CUSTOM_COLOR
@@ -117,6 +121,7 @@ class OutputPanel:
         self.root.dataset.chosenFormat = fmt.format_id
         self.root.dataset.chosenBackground = settings.effective_background()
         self.root.dataset.chosenPreset = settings.preset
+        self.frame.sync()
         self.lossless.closest("[data-lossless-row]").hidden = fmt.format_id != "webp"
         lossy = fmt.lossy and not (fmt.format_id == "webp" and settings.lossless)
         self.quality.closest("[data-quality-row]").hidden = not lossy

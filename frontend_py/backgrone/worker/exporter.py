@@ -14,7 +14,8 @@ from backgrone.jsglobals import (
 from backgrone.core import brush, messages, protocol
 from backgrone.core.messages import AppError
 from backgrone.web import context_2d
-from backgrone.worker import painters
+from backgrone.worker import framer, painters
+from backgrone.worker.strips import BAND_PIXELS, ONE_CANVAS_PIXELS
 from backgrone.worker.painters import bitmap
 from backgrone.worker.replies import Replier
 
@@ -32,6 +33,10 @@ class Exporter:
     def __init__(self, host: Any) -> None:
         self.scope = host.scope
         self.zip_sync = host.zip
+        self.zlib = host.zlib
+        # Outputs above this many pixels are PNGs streamed in bands (protocol.CANVAS_LIMIT).
+        self.canvas_limit = ONE_CANVAS_PIXELS
+        self.band_pixels = BAND_PIXELS
         # One request at a time: two 12 MP compositions at once would double the memory.
         self.tail = Promise.resolve()
         self.replies = Replier(self.scope, messages.EXPORT_FAILED, "export worker")
@@ -42,6 +47,10 @@ class Exporter:
         message = event.data
         if message["kind"] == protocol.CRASH:
             self.crash_armed = True
+            return
+        if message["kind"] == protocol.CANVAS_LIMIT:
+            self.canvas_limit = message["pixels"]
+            self.band_pixels = message["band_pixels"]
             return
         if self.crash_armed:
             # Thrown here, outside any promise: the page sees the worker's error event, as it
@@ -118,21 +127,13 @@ class Exporter:
 
     async def export(self, message: Any) -> Any:
         subject = await self.layer(message)
-        width = subject.width
-        height = subject.height
-        paint = await painters.painter(message, subject)
-        canvas = __new__(OffscreenCanvas(width, height))
-        context = canvas.getContext("2d")
-        paint(context, width, height, [0, 0, width, height])
-        context.drawImage(subject, 0, 0)
-        if subject.close:
-            subject.close()
-        __pragma__("jsiter")
-        options: Any = {"type": message["mime"]}
-        __pragma__("nojsiter")
-        if message["quality"] >= 0:
-            options.quality = message["quality"]
-        return await canvas.convertToBlob(options)
+        try:
+            paint = None if message["mask"] else await painters.painter(message, subject)
+            return await framer.framed(self.zlib, subject, message, paint, self.canvas_limit,
+                                       self.band_pixels)
+        finally:
+            if subject.close:
+                subject.close()
 
     async def zip(self, names: Any, blobs: Any) -> Any:
         """One zip of the files, stored uncompressed: PNG, WebP and JPEG are compressed already."""
