@@ -69,7 +69,9 @@ class Downloads:
         self.order.append(result.job_id)
         result.url = url
         result.png_url = url
-        result.key = self.key_for(result)
+        # The worker's PNG is the download only for untouched settings: anything chosen before
+        # the job finished (a colour, a frame, the mask) is made now.
+        result.key = self.key_for(result) if self.untouched(result) else ""
         if not self.current(result):
             self.set_link(result.job_id, "", self.name_for(result), False)
             self.refresh()

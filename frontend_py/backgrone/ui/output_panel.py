@@ -92,6 +92,9 @@ class OutputPanel:
         if event and event.target == self.image_input:
             return
         settings = self.settings
+        before = settings.key()
+        # First: a framing preset may check its background's radio.
+        self.frame.read(event)
         chosen = self.root.querySelector("input[name=background]:checked")
         preset = chosen.value if chosen else BG_TRANSPARENT
         if preset == BG_IMAGE and not self.image:
@@ -100,8 +103,6 @@ class OutputPanel:
             self.root.querySelector(selector).checked = True
             self.image_input.click()
             return
-        before = settings.key()
-        self.frame.read(event)
         if event and event.target == self.color and event.js_type == "input":
             # Picking a colour picks "Your colour".
             preset = PRESET_CUSTOM_COLOR
