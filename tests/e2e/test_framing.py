@@ -93,7 +93,8 @@ def test_crop_to_the_subject_with_a_margin(page: webdriver.Chrome, photo_bytes: 
     assert opaque.sum() > 100 and np.array_equal(ours[opaque], frame[opaque])
 
 
-def test_size_bottom_white_stands_the_subject_on_the_floor(page: webdriver.Chrome, photo_bytes: bytes) -> None:
+def test_size_bottom_white_stands_the_subject_on_the_floor(page: webdriver.Chrome,
+                                                           photo_bytes: bytes) -> None:
     options = {"crop": "subject", "margin": 0.05, "size": [300, 300], "position": "bottom"}
     cutout, file, _ = remove(page, photo_bytes, background="white", **options)
     _, mask, _ = remove(page, photo_bytes, output="mask", **options)
@@ -184,7 +185,9 @@ def test_zip_takes_the_shop_framing(page: webdriver.Chrome, tmp_path: Path) -> N
         const blob = await window.backgrone.downloadAll();
         const data = new Uint8Array(await blob.arrayBuffer());
         let text = '';
-        for (let i = 0; i < data.length; i += 32768) text += String.fromCharCode(...data.subarray(i, i + 32768));
+        for (let i = 0; i < data.length; i += 32768) {
+          text += String.fromCharCode(...data.subarray(i, i + 32768));
+        }
         return btoa(text);""")
     archive = zipfile.ZipFile(io.BytesIO(base64.b64decode(found)))
     names = archive.namelist()
