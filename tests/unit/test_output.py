@@ -152,3 +152,16 @@ def test_every_preset_names_a_kind_and_the_kinds_drive_summary_and_key() -> None
         assert (settings.key() != recoloured) == kind.takes_image
     with pytest.raises(ValueError):
         output.find_kind("gradient")
+
+
+def test_as_png_is_the_same_picture_as_a_png() -> None:
+    settings = OutputSettings()
+    settings.format_id = "jpeg"
+    settings.choose_framing("portrait")
+    png = settings.as_png()
+    # JPEG's "Transparent" is the colour, so the PNG copy paints it too.
+    assert png.mime() == "image/png" and png.kind().kind_id == output.BG_COLOR
+    assert png.color == settings.color and png.frame_key() == settings.frame_key()
+    assert png.key() != settings.key() and png.summary().startswith("PNG, colour #ffffff")
+    settings.output_id = "mask"
+    assert settings.as_png().key() == settings.key()

@@ -168,6 +168,23 @@ class OutputSettings:
         self.size: List[int] = []
         self.position = framing.POSITION_CENTER
 
+    def as_png(self) -> "OutputSettings":
+        """The same download as a PNG (what Copy puts on the clipboard): the same background,
+        frame and output; a JPEG's colour for "Transparent" stays a colour."""
+        png = OutputSettings()
+        png.preset = self.preset
+        png.background = self.kind().kind_id
+        png.color = self.color
+        png.custom_color = self.custom_color
+        png.image_version = self.image_version
+        png.output_id = self.output_id
+        png.framing_id = self.framing_id
+        png.crop = self.crop
+        png.margin = self.margin
+        png.size = [side for side in self.size]
+        png.position = self.position
+        return png
+
     def output_kind(self) -> framing.OutputKind:
         return framing.find_output(self.output_id)
 

@@ -121,6 +121,8 @@ def page_api(app: Any) -> Any:
     __pragma__("jsiter")
     api = {
         "ready": app.ready,
+        # Resolves to how many photos shared to the app (share_target) went into the queue.
+        "arrived": lambda: app.arrived,
         "removeBackground": lambda image, options: remove_background(app, image, options),
         # {threads, isolated, backend, adapter: {vendor, architecture}, f16, failure, placement}.
         "status": lambda: status(app),

@@ -201,6 +201,19 @@ class Downloads:
 
         return __new__(Promise(executor))
 
+    def name_for_id(self, job_id: int) -> str:
+        return self.name_for(self.results[job_id])
+
+    def as_png(self, job_id: int) -> Any:
+        """Promise of the job's download as a PNG Blob: the download itself when it is one,
+        else the same picture made as a PNG (for the clipboard)."""
+        if self.settings.mime() == "image/png":
+            return self.latest(job_id)
+        result = self.results[job_id]
+        alpha = result.edits.alpha if result.edits is not None and result.edits.version else None
+        return self.exporter.export(result.photo, result.png, alpha, self.settings.as_png(),
+                                    self.background_image)
+
     async def zip_all(self, job_ids: List[int]) -> Any:
         """One zip of the current downloads of these jobs (those with a result), in this order,
         under unique names."""
