@@ -18,27 +18,11 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from backgrone.core import framing, messages
 from support import photos
-from support.browser import run_async, wait_for_jobs
+from support.browser import remove_background, run_async, wait_for_jobs
 
 pytestmark = pytest.mark.e2e
 
 ENGINE = "lightweight"
-
-# removeBackground with output options: the cutout (png) and the download (file), as bytes.
-REMOVE = """
-const [base64, options] = args;
-const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
-const photo = new File([bytes], 'cup.png', {type: 'image/png'});
-const result = await window.backgrone.removeBackground(photo, options);
-const encode = async blob => {
-  const data = new Uint8Array(await blob.arrayBuffer());
-  let text = '';
-  for (let i = 0; i < data.length; i += 32768) text += String.fromCharCode(...data.subarray(i, i + 32768));
-  return btoa(text);
-};
-return {png: await encode(result.png), file: await encode(result.file), type: result.file.type};
-"""
-
 
 @pytest.fixture(scope="module")
 def photo_bytes() -> bytes:
@@ -49,12 +33,11 @@ def photo_bytes() -> bytes:
 
 def remove(page: webdriver.Chrome, photo: bytes, **options: Any) -> tuple[np.ndarray, Image.Image, str]:
     """(the cutout's RGBA, the download as an image, its MIME type)."""
-    found = run_async(page, REMOVE, base64.b64encode(photo).decode(), {"engine": ENGINE, **options})
-    cutout = np.asarray(Image.open(io.BytesIO(base64.b64decode(found["png"]))).convert("RGBA")).astype(int)
-    data = base64.b64decode(found["file"])
-    image = Image.open(io.BytesIO(data))
-    image.info["bytes"] = len(data)
-    return cutout, image, found["type"]
+    found = remove_background(page, photo, "image/png", "cup.png", {"engine": ENGINE, **options})
+    cutout = np.asarray(Image.open(io.BytesIO(found["png"])).convert("RGBA")).astype(int)
+    image = Image.open(io.BytesIO(found["file"]))
+    image.info["bytes"] = len(found["file"])
+    return cutout, image, found["fileType"]
 
 
 def box_of(alpha: np.ndarray) -> list[int]:
@@ -64,7 +47,7 @@ def box_of(alpha: np.ndarray) -> list[int]:
 
 def rejection(page: webdriver.Chrome, photo: bytes, options: dict[str, Any]) -> str:
     with pytest.raises(AssertionError) as caught:
-        run_async(page, REMOVE, base64.b64encode(photo).decode(), {"engine": ENGINE, **options})
+        remove_background(page, photo, "image/png", "cup.png", {"engine": ENGINE, **options})
     return str(caught.value)
 
 

@@ -338,4 +338,5 @@ def remove_background(page: Page, data: bytes, type_: str, name: str,
     result: dict[str, Any] = page.run_async(REMOVE_BACKGROUND, base64.b64encode(data).decode(),
                                             type_, name, options)
     result["png"] = base64.b64decode(result["png"])
+    result["file"] = base64.b64decode(result["file"])
     return result
