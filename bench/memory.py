@@ -11,6 +11,8 @@ isolated pages only, made eager by a Blink flag) is read before and after the jo
 
     python bench/memory.py [--sizes 12,24,48] [--engine lightweight] [--label after]
                            [--canvas-limit PIXELS]  (the one-canvas PNG up to this size)
+                           [--options JSON]  (removeBackground's output options: a framed
+                           download is made after the cutout, within the same measured call)
     python bench/memory.py --compare results/memory-before.json results/memory-after.json
 """
 from __future__ import annotations
@@ -47,9 +49,11 @@ MB = 1024 * 1024
 
 
 JOB = """
-const [name, engine] = args;
-const result = await window.backgrone.removeBackground(window.__bench[name], {engine, refine: true});
-return {width: result.width, height: result.height, bytes: result.png.size, timings: result.timings};
+const [name, engine, output] = args;
+const options = {engine, refine: true, ...output};
+const result = await window.backgrone.removeBackground(window.__bench[name], options);
+return {width: result.width, height: result.height, bytes: result.png.size, timings: result.timings,
+        file_bytes: result.file.size};
 """
 
 UA_MEMORY = """
@@ -135,7 +139,7 @@ def settled_rss(root: int) -> int:
 
 
 def measure(url: str, engine: str, megapixels: int, start: str, small: Path,
-            canvas_limit: int) -> dict[str, Any]:
+            canvas_limit: int, output: dict[str, Any]) -> dict[str, Any]:
     driver = start_chromium(extra=("--enable-blink-features=ForceEagerMeasureMemory",))
     # A 48 MP job on a busy machine outlasts selenium's 120 s default wait for a reply.
     driver.command_executor.client_config.timeout = 900
@@ -150,14 +154,14 @@ def measure(url: str, engine: str, megapixels: int, start: str, small: Path,
                       canvas_limit)
         if start == "session":
             run_async(driver, PUT_PHOTO, "small.jpg", base64.b64encode(small.read_bytes()).decode())
-            run_async(driver, JOB, "small.jpg", engine)
+            run_async(driver, JOB, "small.jpg", engine, {})
         big = photo(megapixels)
         run_async(driver, PUT_PHOTO, big.name, base64.b64encode(big.read_bytes()).decode())
         ua_before = run_async(driver, UA_MEMORY)
         before = settled_rss(root)
         sampler = Sampler(root)
         began = time.monotonic()
-        result = run_async(driver, JOB, big.name, engine)
+        result = run_async(driver, JOB, big.name, engine, output)
         seconds = time.monotonic() - began
         peak = sampler.close()
         try:
@@ -166,7 +170,8 @@ def measure(url: str, engine: str, megapixels: int, start: str, small: Path,
             print("  measureUserAgentSpecificMemory failed:", str(exc).splitlines()[0], flush=True)
             ua_after = None
         row = {"megapixels": megapixels, "start": start, "size": [result["width"], result["height"]],
-               "png_bytes": result["bytes"], "rss_before": before, "rss_peak": peak,
+               "png_bytes": result["bytes"], "file_bytes": result["file_bytes"], "options": output,
+               "rss_before": before, "rss_peak": peak,
                "added": peak - before, "ua_before": ua_before, "ua_after": ua_after,
                "job_s": seconds, "peak_at_s": sampler.peak_at, "timings": result["timings"]}
         stages = ", ".join(f"{k} {result['timings'].get(k, 0) / 1000:.1f}"
@@ -210,6 +215,7 @@ def main() -> int:
     parser.add_argument("--root", default=str(ROOT / "public"), help="the built site to serve")
     parser.add_argument("--canvas-limit", type=int, default=0,
                         help="PNG from one canvas up to this many pixels (default: the app's own)")
+    parser.add_argument("--options", default="{}", help="removeBackground's output options (JSON)")
     parser.add_argument("--compare", nargs="+", default=[], help="print the table of saved runs")
     args = parser.parse_args()
     if args.compare:
@@ -224,7 +230,8 @@ def main() -> int:
     try:
         for megapixels in [int(s) for s in args.sizes.split(",")]:
             for start in args.starts.split(","):
-                rows.append(measure(server.url, args.engine, megapixels, start, small, args.canvas_limit))
+                rows.append(measure(server.url, args.engine, megapixels, start, small, args.canvas_limit,
+                                    json.loads(args.options)))
     finally:
         server.stop()
     out = RESULTS / f"memory-{args.label}.json"
