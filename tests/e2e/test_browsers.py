@@ -23,6 +23,7 @@ from backgrone.core.threads import threads_note
 from support import drivers, photos, reference
 from support.browser import png_from
 from support.drivers import Page, fetch_bytes, ready, remove_background, wait_for_jobs
+from support.hand_off import HAND_OFF_SUPPORT
 from support.server import Server
 
 pytestmark = pytest.mark.e2e
@@ -140,20 +141,6 @@ def test_threads_are_what_ort_runs(page: Page, engine: str) -> None:
     assert note == threads_note(told["threads"], True, shares)
     # ORT was never asked for threads it then refused (Firefox reports the workers' console too).
     assert not [line for line in page.console() if "Falling back to single-threading" in line]
-
-
-# What this engine offers of the stage's hand-offs and the system's ways in (printed for the
-# README's table), beside what the page made of it.
-HAND_OFF_SUPPORT = """return {
-  imageClipboard: !!(navigator.clipboard && navigator.clipboard.write && window.ClipboardItem
-                     && (!ClipboardItem.supports || ClipboardItem.supports('image/png'))),
-  shareFiles: !!(navigator.canShare
-                 && navigator.canShare({files: [new File([], 'a.png', {type: 'image/png'})]})),
-  launchQueue: 'launchQueue' in window,
-  copyButton: document.querySelector('[data-stage-copy]').dataset.supported,
-  copyTitle: document.querySelector('[data-stage-copy]').title,
-  shareButton: !document.querySelector('[data-stage-share]').hidden,
-};"""
 
 
 def test_framed_mask_and_hand_off_support(page: Page, engine: str) -> None:

@@ -17,6 +17,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from backgrone.sw import contract
 from support import photos
 from support.browser import fetch_bytes, run_async, wait_for_jobs
+from support.hand_off import HAND_OFF_SUPPORT
 from support.server import Server
 
 pytestmark = pytest.mark.e2e
@@ -107,6 +108,13 @@ def test_copy_puts_the_download_on_the_clipboard_as_png(app: webdriver.Chrome) -
     assert error < 4, error
     Select(app.find_element(By.CSS_SELECTOR, "[data-format]")).select_by_value("png")
     Select(app.find_element(By.CSS_SELECTOR, "[data-framing]")).select_by_value("original")
+
+
+def test_share_and_launch_queue_offered_as_the_browser_allows(app: webdriver.Chrome) -> None:
+    support = app.execute_script(HAND_OFF_SUPPORT)
+    print("chromium hand-off support:", support)
+    assert support["imageClipboard"] and support["copyButton"] == "true"
+    assert support["shareButton"] is support["shareFiles"]
 
 
 def test_drag_out_gives_the_download(app: webdriver.Chrome) -> None:
