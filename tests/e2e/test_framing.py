@@ -187,3 +187,22 @@ def test_zip_takes_the_shop_framing(page: webdriver.Chrome, tmp_path: Path) -> N
     WebDriverWait(page, 60).until(lambda d: d.execute_script(
         "return [...document.querySelectorAll('[data-job] a[data-action=download]')]"
         ".every(a => a.dataset.ready === 'true')"))
+
+
+def test_custom_frame_fields_set_the_summary(page: webdriver.Chrome) -> None:
+    page.execute_script("document.querySelector('[data-settings]').open = true")
+    Select(page.find_element(By.CSS_SELECTOR, "[data-framing]")).select_by_value("custom")
+    custom = page.find_element(By.CSS_SELECTOR, "[data-frame-custom]")
+    assert custom.is_displayed()
+    page.execute_script("""
+        const margin = document.querySelector('[data-margin]');
+        margin.value = '10';
+        margin.dispatchEvent(new Event('input', {bubbles: true}));""")
+    Select(page.find_element(By.CSS_SELECTOR, "[data-frame-size]")).select_by_value("1080x1350")
+    Select(page.find_element(By.CSS_SELECTOR, "[data-position]")).select_by_value("bottom")
+    summary = page.find_element(By.CSS_SELECTOR, "[data-settings-summary]").text
+    assert summary.endswith("cropped, margin 10 %, 1080 \u00d7 1350 on the floor"), summary
+    assert page.find_element(By.CSS_SELECTOR, "[data-margin-value]").text == "10 %"
+    Select(page.find_element(By.CSS_SELECTOR, "[data-framing]")).select_by_value("original")
+    assert not custom.is_displayed()
+    assert "margin" not in page.find_element(By.CSS_SELECTOR, "[data-settings-summary]").text

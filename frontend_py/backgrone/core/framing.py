@@ -149,6 +149,11 @@ class Framing:
         self.background = background
 
 
+# The custom frame's sizes in the Output form (the API takes any): [] is the frame itself.
+# Number fields would make Chromium ask its autofill server about the page; a list does not.
+SIZES = [[], [1000, 1000], [1080, 1080], [1200, 1200], [2000, 2000], [3000, 3000],
+         [1080, 1350], [1600, 2000], [1920, 1080], [1200, 628]]
+
 FRAMING_ORIGINAL = "original"
 FRAMING_CUSTOM = "custom"
 FRAMINGS = [

@@ -22,6 +22,14 @@ def options_of(document: Any, select: Any, pairs: List[List[str]], chosen: str) 
         select.appendChild(option)
 
 
+def size_value(size: List[int]) -> str:
+    return str(size[0]) + "x" + str(size[1]) if len(size) == 2 else ""
+
+
+def size_label(size: List[int]) -> str:
+    return str(size[0]) + " \u00d7 " + str(size[1]) if len(size) == 2 else "As cropped"
+
+
 class FramePanel:
     def __init__(self, document: Any, root: Any, settings: OutputSettings) -> None:
         self.root = root
@@ -35,8 +43,9 @@ class FramePanel:
         self.custom = root.querySelector("[data-frame-custom]")
         self.crop = root.querySelector("[data-crop]")
         self.margin = root.querySelector("[data-margin]")
-        self.width = root.querySelector("[data-frame-width]")
-        self.height = root.querySelector("[data-frame-height]")
+        self.margin_value = root.querySelector("[data-margin-value]")
+        self.size = root.querySelector("[data-frame-size]")
+        options_of(document, self.size, [[size_value(size), size_label(size)] for size in framing.SIZES], "")
         self.position = root.querySelector("[data-position]")
         options_of(document, self.position, [[p, POSITION_LABELS[p]] for p in framing.POSITIONS],
                    settings.position)
@@ -59,10 +68,10 @@ class FramePanel:
 
     def read_custom(self) -> None:
         size: List[int] = []
-        width = math.floor(float(self.width.value or "0"))
-        height = math.floor(float(self.height.value or "0"))
-        if width > 0 and height > 0:
-            size = [width, height]
+        text = self.size.value
+        if text:
+            cross = text.find("x")
+            size = [math.floor(float(text[:cross])), math.floor(float(text[cross + 1:]))]
         crop = framing.CROP_SUBJECT if self.crop.checked else framing.CROP_NONE
         margin = float(self.margin.value or "0") / 100
         try:
@@ -77,12 +86,19 @@ class FramePanel:
         settings = self.settings
         self.crop.checked = settings.crop == framing.CROP_SUBJECT
         self.margin.value = str(framing.round_half_up(settings.margin * 100))
-        self.width.value = str(settings.size[0]) if len(settings.size) == 2 else ""
-        self.height.value = str(settings.size[1]) if len(settings.size) == 2 else ""
+        value = size_value(settings.size)
+        if not self.size.querySelector("option[value='" + value + "']"):
+            # A preset's size the list lacks: offered too, so that Custom starts from it.
+            option = self.size.ownerDocument.createElement("option")
+            option.value = value
+            option.textContent = size_label(settings.size)
+            self.size.appendChild(option)
+        self.size.value = value
         self.position.value = settings.position
 
     def sync(self) -> None:
         settings = self.settings
+        self.margin_value.textContent = str(framing.round_half_up(settings.margin * 100)) + " %"
         self.select.value = settings.framing_id
         self.kind.value = settings.output_id
         self.custom.hidden = settings.framing_id != framing.FRAMING_CUSTOM
