@@ -1,10 +1,10 @@
-# Backgrone: make serve | build | test | bench | models | clean
+# Backgrone: make serve | build | test | test-unit | test-e2e | bench | models | clean
 PYTHON ?= python3
 PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup serve build test lint browser bench models clean
+.PHONY: setup serve build test test-unit test-e2e lint browser bench models clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -47,8 +47,18 @@ lint: setup
 	$(BIN)/mypy --strict frontend_py build
 	$(BIN)/ruff check frontend_py build tests
 
+# Everything: lint, the unit and parity tests, then the browsers. BROWSER=chromium|firefox|webkit
+# keeps the e2e tests of that engine only (tests/e2e/conftest.py reads it); PYTEST_ARGS passes
+# options, e.g. PYTEST_ARGS='-m "not slow"' to leave out the 50-file queue.
 test: build browser lint
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# CPython unit tests and the Python/JavaScript parity (Node): no build, no browser, no npm.
+test-unit: $(VENV)/.installed
+	$(BIN)/pytest tests/unit tests/parity $(PYTEST_ARGS)
+
+test-e2e: build browser
+	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
 # Ours vs the peer vs native onnxruntime (speed), then quality when an eval folder exists
 # (BENCH_EVAL, default ../shared/eval), then peak memory at 12/24/48 MP (bench/memory.py), then the

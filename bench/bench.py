@@ -42,7 +42,8 @@ import machine  # noqa: E402
 from report import INT8, STAGES, chart, summarise, table  # noqa: E402
 from backgrone.core.engines import find_engine  # noqa: E402
 from support import reference  # noqa: E402
-from support.browser import run_async, start_chromium  # noqa: E402
+from support.browser import run_async  # noqa: E402
+from support.chromium import start_chromium  # noqa: E402
 from support.server import Server  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"

@@ -171,13 +171,12 @@ def serve(port: int, root: Path, log: Path) -> None:
     import functools
     import http.server
 
-    from serve import Handler
+    from serve import ISOLATION_HEADERS, Handler
 
     class BenchHandler(Handler):
         def end_headers(self) -> None:
-            self.send_header("Cross-Origin-Opener-Policy", "same-origin")
-            self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
-            self.send_header("Cross-Origin-Resource-Policy", "same-origin")
+            for name, value in ISOLATION_HEADERS:
+                self.send_header(name, value)
             self.send_header("Cache-Control", "no-cache")
             http.server.SimpleHTTPRequestHandler.end_headers(self)
 

@@ -26,7 +26,8 @@ for folder in (ROOT / "frontend_py", ROOT / "tests", ROOT / "bench"):
         sys.path.insert(0, str(folder))
 
 import benchsite  # noqa: E402
-from support.browser import run_async, start_chromium  # noqa: E402
+from support.browser import run_async  # noqa: E402
+from support.chromium import start_chromium  # noqa: E402
 from support.server import Server  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"

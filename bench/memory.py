@@ -39,7 +39,8 @@ for folder in (ROOT / "tests", ROOT / "bench"):
 import benchsite  # noqa: E402
 import machine  # noqa: E402
 from benchsite import PUT_PHOTO  # noqa: E402
-from support.browser import run_async, start_chromium  # noqa: E402
+from support.browser import run_async  # noqa: E402
+from support.chromium import start_chromium  # noqa: E402
 from support.server import Server  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"

@@ -27,7 +27,8 @@ for folder in (ROOT / "frontend_py", ROOT / "tests", ROOT / "bench"):
 import benchsite  # noqa: E402
 import machine  # noqa: E402
 from support import reference  # noqa: E402
-from support.browser import run_async, start_chromium  # noqa: E402
+from support.browser import run_async  # noqa: E402
+from support.chromium import start_chromium  # noqa: E402
 
 QUANT = ROOT / "bench" / ".cache" / "quant"
 RESULTS = ROOT / "bench" / "results"

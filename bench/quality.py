@@ -38,8 +38,7 @@ for folder in (ROOT / "frontend_py", ROOT / "tests", ROOT / "bench"):
 import composites  # noqa: E402
 import quality_native  # noqa: E402
 import quality_refine  # noqa: E402
-from backgrone.core.geometry import bilinear_axis  # noqa: E402
-from support import metrics  # noqa: E402
+from support import bilinear, metrics  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_EVAL = ROOT.parent / "shared" / "eval"
@@ -53,21 +52,6 @@ MIN_BF_GAIN = 0.01
 MIN_COLOUR_CUT = 0.10
 
 
-def unrefined_alpha(mask: np.ndarray, width: int, height: int) -> np.ndarray:
-    """core/mask.apply_alpha on an opaque photo: bilinear, half-pixel centres, rounded."""
-    side = mask.shape[0]
-    cols = bilinear_axis(side, width)
-    rows = bilinear_axis(side, height)
-    m = mask.astype(np.float64)
-    cl, ch, cf = np.array(cols.lo), np.array(cols.hi), np.array(cols.frac)
-    rl, rh, rf = np.array(rows.lo), np.array(rows.hi), np.array(rows.frac)
-    upper = m[rl][:, cl] + (m[rl][:, ch] - m[rl][:, cl]) * cf
-    lower = m[rh][:, cl] + (m[rh][:, ch] - m[rh][:, cl]) * cf
-    value = upper + (lower - upper) * rf[:, None]
-    alpha: np.ndarray = np.floor(value * 255.0 / 255.0 + 0.5).astype(np.uint8)
-    return alpha
-
-
 # The cutouts compared: "on" is the page's refinement; "alpha" and "colour" are its two parts
 # alone (alpha filtering with the photo's colours; the unrefined alpha with the estimated
 # foreground colours).
@@ -76,7 +60,7 @@ VARIANTS: tuple[str, ...] = ("off", "on", "alpha", "colour")
 
 def cutouts(mask: np.ndarray, rgb: np.ndarray) -> dict[str, np.ndarray]:
     height, width = rgb.shape[:2]
-    plain = unrefined_alpha(mask, width, height)
+    plain = bilinear.alpha(mask, width, height)
     refined = quality_refine.refined_cutout(mask, rgb)
     made = {"off": np.concatenate([rgb, plain[..., None]], axis=2), "on": refined}
     if "alpha" in VARIANTS:

@@ -29,7 +29,7 @@ for folder in (ROOT / "frontend_py", ROOT / "tests", ROOT / "bench"):
 import composites  # noqa: E402
 import quality  # noqa: E402
 import quality_native  # noqa: E402
-from support import metrics  # noqa: E402
+from support import bilinear, metrics  # noqa: E402
 
 
 def fused(first: np.ndarray, second: np.ndarray, rule: str) -> np.ndarray:
@@ -52,7 +52,7 @@ def score_all(mask: np.ndarray, mirrored: np.ndarray, rgb: np.ndarray, truth: np
     cutouts = {}
     for rule in RULES:
         fused_mask = mask if rule == "single" else fused(mask, mirrored, rule)
-        alpha = quality.unrefined_alpha(fused_mask, width, height)
+        alpha = bilinear.alpha(fused_mask, width, height)
         cutouts[rule] = np.concatenate([rgb, alpha[..., None]], axis=2)
     band = metrics.edge_band([cutout[..., 3] for cutout in cutouts.values()], truth)
     out = {}

@@ -1,5 +1,6 @@
 """core/refine.py in numpy, operation for operation, so that the quality bench can refine 60
 photos in seconds. tests/unit/test_refine.py proves it gives the same bytes as core/refine.py.
+Its bilinear sampling is core/bilinear's numpy twin, tests/support/bilinear.py.
 
 Every float32 store of the core (a Float32Array plane) is a float32 cast here, and every
 running sum runs in the same order (np.cumsum is sequential; the column sums slide row by row).
@@ -9,14 +10,11 @@ from __future__ import annotations
 import numpy as np
 
 from backgrone.core import refine as core
-from backgrone.core.geometry import Axis
+from backgrone.core.bilinear import block_axis, pixel_axis
+from support import bilinear
 
 F32 = np.float32
 F64 = np.float64
-
-
-def axis_arrays(axis: Axis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return np.array(axis.lo), np.array(axis.hi), np.array(axis.frac, dtype=F64)
 
 
 def guide_planes(rgb: np.ndarray, plan: core.RefinePlan) -> list[np.ndarray]:
@@ -35,15 +33,17 @@ def guide_planes(rgb: np.ndarray, plan: core.RefinePlan) -> list[np.ndarray]:
 
 def mask_plane(alpha8: np.ndarray, plan: core.RefinePlan) -> np.ndarray:
     side = plan.mask_side
-    m = alpha8.reshape(side, side).astype(F64)
-    cl, ch, cf = axis_arrays(core.mask_axis(side, plan.width, plan.step, plan.work_width))
-    rl, rh, rf = axis_arrays(core.mask_axis(side, plan.height, plan.step, plan.work_height))
-    top_lo, top_hi = m[rl][:, cl], m[rl][:, ch]
-    bot_lo, bot_hi = m[rh][:, cl], m[rh][:, ch]
-    upper = top_lo + (top_hi - top_lo) * cf
-    lower = bot_lo + (bot_hi - bot_lo) * cf
-    out: np.ndarray = (upper + (lower - upper) * rf[:, None]).astype(F32)
+    cols = block_axis(side, plan.width, plan.step, plan.work_width)
+    rows = block_axis(side, plan.height, plan.step, plan.work_height)
+    out: np.ndarray = bilinear.sampled(alpha8.reshape(side, side), cols, rows).astype(F32)
     return out
+
+
+def to_pixels(planes: list[np.ndarray], plan: core.RefinePlan) -> list[np.ndarray]:
+    """Working planes interpolated to every pixel (float64), as write_rows does."""
+    cols = pixel_axis(plan.work_width, plan.width, plan.step)
+    rows = pixel_axis(plan.work_height, plan.height, plan.step)
+    return [bilinear.blended(plane, cols, rows) for plane in planes]
 
 
 def box_mean(src: np.ndarray, other: np.ndarray | None, radius: int) -> np.ndarray:
@@ -136,16 +136,7 @@ def refine(alpha8: np.ndarray, rgba: np.ndarray, plan: core.RefinePlan) -> np.nd
     Returns the new rgba (uint8)."""
     guide = guide_planes(rgba[..., :3], plan)
     coefficients = guided_coefficients(guide, mask_plane(alpha8, plan), plan)
-    planes = coefficients + colour_planes(guide, coefficients, plan)
-    w = plan.work_width
-    cl, ch, cf = axis_arrays(core.full_axis(w, plan.width, plan.step))
-    rl, rh, rf = axis_arrays(core.full_axis(plan.work_height, plan.height, plan.step))
-    values = []
-    for plane in planes:
-        p = plane.astype(F64)
-        upper = p[rl]
-        rows = upper + (p[rh] - upper) * rf[:, None]
-        values.append(rows[:, cl] + (rows[:, ch] - rows[:, cl]) * cf)
+    values = to_pixels(coefficients + colour_planes(guide, coefficients, plan), plan)
     red, green, blue, own_alpha = (rgba[..., c].astype(F64) for c in range(4))
     q = values[0] * red + values[1] * green + values[2] * blue + values[3]
     level = np.floor(shaped(q) + 0.5)
@@ -182,14 +173,7 @@ def decontaminated_cutout(alpha8: np.ndarray, rgb: np.ndarray, plain: np.ndarray
     zero = np.zeros_like(mask)
     coefficients = [zero, zero, zero, mask]
     planes = coefficients + colour_planes(guide, coefficients, plan)
-    cl, ch, cf = axis_arrays(core.full_axis(plan.work_width, width, plan.step))
-    rl, rh, rf = axis_arrays(core.full_axis(plan.work_height, height, plan.step))
-    values = []
-    for plane in planes[3:]:
-        p = plane.astype(F64)
-        upper = p[rl]
-        rows = upper + (p[rh] - upper) * rf[:, None]
-        values.append(rows[:, cl] + (rows[:, ch] - rows[:, cl]) * cf)
+    values = to_pixels(planes[3:], plan)
     out = np.concatenate([rgb, plain[..., None]], axis=2)
     mixed = (plain > 0) & (plain < 255)
     alpha = values[0] / 255.0

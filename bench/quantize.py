@@ -34,8 +34,7 @@ for folder in (ROOT / "frontend_py", ROOT / "tests", ROOT / "bench"):
 sys.path.insert(0, str(ROOT / "build"))
 import isnet_int8  # noqa: E402
 from backgrone.core.engines import find_engine  # noqa: E402
-import quality  # noqa: E402
-from support import metrics, reference  # noqa: E402
+from support import bilinear, metrics, reference  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache" / "quant"
 
@@ -103,8 +102,8 @@ def evaluate(model_path: Path, eval_dir: Path) -> dict[str, Any]:
     for image_path, small, seconds in masks_1024(model_path, images):
         size = Image.open(image_path).size
         truth = np.asarray(Image.open(truths[image_path]).convert("L"))
-        # The page's upscaling (bench/quality.py), so numbers compare with its table.
-        measured = metrics.scores(quality.unrefined_alpha(small, size[0], size[1]), truth)
+        # The page's upscaling (support/bilinear, as bench/quality.py), so numbers compare with its table.
+        measured = metrics.scores(bilinear.alpha(small, size[0], size[1]), truth)
         iou, mae, bf = measured["iou"], measured["mae"], measured["bf"]
         per_image.append({"name": image_path.stem, "iou": iou, "mae": mae, "bf": bf})
         if seconds:

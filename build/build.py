@@ -1,9 +1,12 @@
-"""The build driver: transpile (Transcrypt) -> bundle (esbuild) -> stage ORT and models
--> the offline shell (icons, the service worker stamped with the build's files, _headers).
+"""The build driver: stage ORT, the lazy WebGPU runtime and the models -> transpile
+(Transcrypt, the dialect checked) -> bundle (esbuild), page and worker -> the offline shell
+(icons, the service worker stamped with the build's files, _headers).
 
 Each step is skipped when its outputs are newer than its inputs, so a second build with
-nothing changed takes about a second. Usage: python build/build.py [--force]
-Steps: transpile.py, bundler.py, staging.py, shell.py; paths and file helpers: layout.py.
+nothing changed takes seconds. Usage: python build/build.py [--force] [--fetch-models]
+Steps: staging.py (ORT, models; --fetch-models first downloads the weights no package carries),
+gpu_runtime.py, transpile.py with dialect.py, bundler.py, shell.py; the CSP: policy.py; paths
+and file helpers: layout.py.
 """
 from __future__ import annotations
 

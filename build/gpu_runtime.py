@@ -8,14 +8,10 @@ from pathlib import Path
 
 from bundler import esbuild
 from layout import NODE_MODULES, PUBLIC, ROOT, SOURCE, copy_if_changed, up_to_date, write_if_changed
+from backgrone.core.devices import GPU_FOLDER, SELF_TEST_MODEL, SELF_TEST_SIDE
 
-FOLDER = "ort-gpu"
 BUNDLE = "ort-webgpu.js"
-SELF_TEST = "selftest.onnx"
 ORT_GPU_FILES = ("ort-wasm-simd-threaded.asyncify.wasm", "ort-wasm-simd-threaded.asyncify.mjs")
-# The self-test model's input: [1, 3, SIDE, SIDE]; small, since ORT's kernels are slow on
-# emulated adapters, but through the ops ISNet uses (Conv, Relu, MaxPool, Resize, Sigmoid).
-SELF_TEST_SIDE = 32
 
 
 def self_test_model() -> bytes:
@@ -55,20 +51,22 @@ def self_test_model() -> bytes:
 
 
 def stage_gpu_runtime(force: bool) -> None:
-    folder = PUBLIC / FOLDER
+    folder = PUBLIC / GPU_FOLDER
     for name in ORT_GPU_FILES:
         copy_if_changed(NODE_MODULES / "onnxruntime-web" / "dist" / name, folder / name)
     shim = SOURCE / "backgrone" / "shims" / "webgpu.js"
     target = folder / BUNDLE
     if force or not up_to_date([target], [shim, ROOT / "package-lock.json"]):
         esbuild(shim, target, "esm", "--conditions=onnxruntime-web-use-extern-wasm")
-    if force or not up_to_date([folder / SELF_TEST], [Path(__file__)]):
-        write_if_changed(folder / SELF_TEST, self_test_model())
-        (folder / SELF_TEST).touch()
+    # The model's input size is core/devices.SELF_TEST_SIDE.
+    made_from = [Path(__file__), SOURCE / "backgrone" / "core" / "devices.py"]
+    if force or not up_to_date([folder / SELF_TEST_MODEL], made_from):
+        write_if_changed(folder / SELF_TEST_MODEL, self_test_model())
+        (folder / SELF_TEST_MODEL).touch()
 
 
 def lazy_files(site: Path) -> list[dict[str, str]]:
     """[{path, sha256}] of the lazy runtime, for the service worker's stamp."""
     return [{"path": "/".join(path.relative_to(site).parts),
              "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
-            for path in sorted((site / FOLDER).glob("*")) if path.is_file() and path.suffix != ".map"]
+            for path in sorted((site / GPU_FOLDER).glob("*")) if path.is_file() and path.suffix != ".map"]

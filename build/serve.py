@@ -17,7 +17,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT / "frontend_py"))
 from policy import HEADER_POLICY  # noqa: E402
+from backgrone.core.isolation import ISOLATION_HEADERS  # noqa: E402
 
 MIME = {
     ".wasm": "application/wasm",
@@ -52,9 +54,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def end_headers(self) -> None:
         self.send_header("Content-Security-Policy", HEADER_POLICY)
         if self.isolate:
-            self.send_header("Cross-Origin-Opener-Policy", "same-origin")
-            self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
-            self.send_header("Cross-Origin-Resource-Policy", "same-origin")
+            for name, value in ISOLATION_HEADERS:
+                self.send_header(name, value)
         if self.no_store_models and "/models/" in self.path:
             self.send_header("Cache-Control", "no-store")
         else:

@@ -1,4 +1,8 @@
-"""Fixtures: the site is built once per run; each test module shares one server and one browser."""
+"""Fixtures every part shares: the site, built once per run, and one dev server per module.
+
+No browser driver is imported here (the browser fixtures are in e2e/conftest.py), so that
+`pytest tests/unit tests/parity` runs on an unbuilt clone with no browser installed.
+"""
 from __future__ import annotations
 
 import subprocess
@@ -7,9 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
 
-from support.browser import NetLog, run_async, start_chromium
 from support.server import ROOT, Server
 
 
@@ -25,23 +27,3 @@ def server(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ser
     running = Server(tmp_path_factory.mktemp("server") / "requests.log")
     yield running
     running.stop()
-
-
-@pytest.fixture(scope="module")
-def net_log(tmp_path_factory: pytest.TempPathFactory) -> NetLog:
-    return NetLog(tmp_path_factory.mktemp("netlog") / "net.json")
-
-
-@pytest.fixture(scope="module")
-def browser(net_log: NetLog) -> Iterator[webdriver.Chrome]:
-    driver = start_chromium(net_log.path)
-    yield driver
-    driver.quit()
-
-
-@pytest.fixture(scope="module")
-def page(browser: webdriver.Chrome, server: Server) -> webdriver.Chrome:
-    """The app loaded and ready to take files."""
-    browser.get(server.url)
-    run_async(browser, "await window.backgrone.ready;")
-    return browser

@@ -11,16 +11,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from selenium import webdriver
-from selenium.webdriver.support.ui import WebDriverWait
 
-from backgrone.core import messages
+from backgrone.core import errors
 from support import photos
-from support.browser import fetch_bytes, png_from, run_async, wait_for_jobs
+from support.browser import Page, fetch_bytes, png_from, wait_for, wait_for_jobs
 
 pytestmark = pytest.mark.e2e
 
-TEXT = messages.CATALOGUE
+TEXT = errors.CATALOGUE
 
 
 def jpeg_bytes(image: Image.Image, **options: object) -> bytes:
@@ -73,17 +71,17 @@ def cases() -> list[tuple[str, bytes, str]]:
     full = jpeg_bytes(photos.astronaut())
     whole_png = png_bytes(photos.coffee())
     return [
-        ("empty.jpg", b"", messages.EMPTY_FILE),
-        ("notes.jpg", b"shopping list: milk, eggs, bread\n" * 20, messages.NOT_AN_IMAGE),
-        ("invoice.png", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n", messages.NOT_AN_IMAGE),
-        ("archive.webp", zip_bytes(), messages.NOT_AN_IMAGE),
-        ("cut.jpg", full[: len(full) * 6 // 10], messages.DAMAGED_IMAGE),
-        ("cut.png", whole_png[: len(whole_png) // 2], messages.DAMAGED_IMAGE),
+        ("empty.jpg", b"", errors.EMPTY_FILE),
+        ("notes.jpg", b"shopping list: milk, eggs, bread\n" * 20, errors.NOT_AN_IMAGE),
+        ("invoice.png", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n", errors.NOT_AN_IMAGE),
+        ("archive.webp", zip_bytes(), errors.NOT_AN_IMAGE),
+        ("cut.jpg", full[: len(full) * 6 // 10], errors.DAMAGED_IMAGE),
+        ("cut.png", whole_png[: len(whole_png) // 2], errors.DAMAGED_IMAGE),
         ("iphone.heic", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(400),
-         messages.HEIC_UNSUPPORTED),
+         errors.HEIC_UNSUPPORTED),
         ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">'
-                     b'<circle cx="20" cy="20" r="15" fill="red"/></svg>', messages.SVG_REFUSED),
-        ("panorama.png", huge_png_header(), messages.TOO_LARGE),
+                     b'<circle cx="20" cy="20" r="15" fill="red"/></svg>', errors.SVG_REFUSED),
+        ("panorama.png", huge_png_header(), errors.TOO_LARGE),
         ("animated.gif", animated("GIF"), "done:96x96"),
         ("animated.webp", animated("WEBP"), "done:96x96"),
         ("dot.png", png_bytes(Image.new("RGB", (1, 1), "white")), "done:1x1"),
@@ -97,16 +95,16 @@ def cases() -> list[tuple[str, bytes, str]]:
     ]
 
 
-def test_every_file_gets_its_own_verdict(page: webdriver.Chrome, tmp_path: Path) -> None:
-    WebDriverWait(page, 30).until(lambda d: d.find_elements("css selector", "#engine-lightweight"))
-    page.find_element("css selector", "#engine-lightweight").click()
+def test_every_file_gets_its_own_verdict(page: Page, tmp_path: Path) -> None:
+    wait_for(page, "#engine-lightweight", 30)
+    page.click("#engine-lightweight")
     paths = []
     expected = []
     for name, data, verdict in cases():
         (tmp_path / name).write_bytes(data)
-        paths.append(str(tmp_path / name))
+        paths.append(tmp_path / name)
         expected.append((name, verdict))
-    page.find_element("css selector", "input[type=file]").send_keys("\n".join(paths))
+    page.upload("input[type=file]", paths)
     jobs = wait_for_jobs(page, len(paths), timeout=600)
     by_name = {job["name"]: job for job in jobs}
     for name, verdict in expected:
@@ -131,4 +129,4 @@ def test_every_file_gets_its_own_verdict(page: webdriver.Chrome, tmp_path: Path)
             assert TEXT[verdict] in job["alert"], (name, job["alert"])
     assert "20000\u00d710000 = 200 MP; the limit is 100 MP" in by_name["panorama.png"]["alert"]
     # Nothing was lost along the way: the worker is alive and the next photo still works.
-    assert run_async(page, "return (await window.backgrone.engines()).length;") == 3
+    assert page.run_async("return (await window.backgrone.engines()).length;") == 3

@@ -20,9 +20,9 @@ import pytest
 from PIL import Image
 
 from backgrone.core.threads import threads_note
+from support import browser as pages
 from support import drivers, photos, reference
-from support.browser import png_from
-from support.drivers import Page, fetch_bytes, ready, remove_background, wait_for_jobs
+from support.browser import Page, fetch_bytes, png_from, ready, remove_background, wait_for_jobs
 from support.hand_off import HAND_OFF_SUPPORT
 from support.server import Server
 
@@ -57,7 +57,7 @@ def page(engine: str, host: Server, tmp_path_factory: pytest.TempPathFactory) ->
     try:
         print(f"{engine}: {browser.version()}")
         browser.get(host.url)
-        drivers.wait_until_isolated(browser)
+        pages.wait_until_isolated(browser)
         ready(browser)
         yield browser
     finally:
@@ -80,17 +80,6 @@ def encoded(image: Image.Image, fmt: str) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, fmt)
     return buffer.getvalue()
-
-
-def assert_agrees(png: Image.Image, name: str, engine: str) -> None:
-    assert png.mode == "RGBA" and png.size == photo(name).size
-    ours = np.asarray(png)[:, :, 3]
-    iou, mad = reference.agreement(ours, native_alpha(name))
-    print(f"{engine} {name}: IoU {iou:.4f}, mean abs diff {mad * 255:.3f}/255")
-    assert iou >= 0.99
-    assert mad <= 2 / 255
-    # A cutout, not a copy: some background must be gone and some subject kept.
-    assert (ours == 0).mean() > 0.05 and (ours == 255).mean() > 0.05
 
 
 def model_requests(host: Server) -> list[str]:
@@ -121,7 +110,7 @@ def test_api_cutout_agrees_with_native(page: Page, host: Server, engine: str) ->
     assert result["type"] == "image/png"
     print(f"{engine} first cutout, ms:", {k: round(v) for k, v in result["timings"].items()})
     assert model_requests(host), "the first cutout downloads the model"
-    assert_agrees(png_from(result["png"]), "coffee", engine)
+    reference.assert_agrees(png_from(result["png"]), native_alpha("coffee"), f"{engine} coffee")
 
 
 def test_threads_are_what_ort_runs(page: Page, engine: str) -> None:
@@ -169,7 +158,7 @@ def test_framed_mask_and_hand_off_support(page: Page, engine: str) -> None:
 
 def choose_in_ui(page: Page) -> None:
     """Lightweight and no refinement, through the page's own controls, once the picker shows."""
-    drivers.wait_until(page, "return !!document.querySelector('#engine-lightweight');")
+    pages.wait_until(page, "return !!document.querySelector('#engine-lightweight');")
     page.execute("""
         const radio = document.querySelector('#engine-lightweight');
         if (!radio.checked) radio.click();
@@ -178,12 +167,12 @@ def choose_in_ui(page: Page) -> None:
 
 
 def test_reload_loads_the_model_from_indexeddb(page: Page, host: Server) -> None:
-    drivers.reload(page)
+    pages.reload(page)
     ready(page)
     host.clear_log()
     # Choosing a saved engine opens its session ahead of any photo, from IndexedDB.
     choose_in_ui(page)
-    drivers.wait_until(page, "return window.backgrone.status().started;")
+    pages.wait_until(page, "return window.backgrone.status().started;")
     assert model_requests(host) == []
     saved = page.run_async("return (await window.backgrone.engines()).find(e => e.id === args[0]);",
                            ENGINE)
@@ -193,7 +182,7 @@ def test_reload_loads_the_model_from_indexeddb(page: Page, host: Server) -> None
 def test_offline_reload_keeps_the_app(page: Page, host: Server) -> None:
     """The host is gone: the service worker serves the shell (isolated still), IndexedDB the model."""
     host.stop()
-    drivers.reload(page)
+    pages.reload(page)
     ready(page)
     assert host.process.poll() is not None
     assert page.execute("return crossOriginIsolated && !!navigator.serviceWorker.controller;")
@@ -213,4 +202,5 @@ def test_offline_file_input_bad_file_fails_alone_and_next_agrees(page: Page, eng
     assert [job["state"] for job in jobs] == ["failed", "done"], jobs
     assert "not an image" in jobs[0]["alert"]
     assert jobs[1]["download"] == "astronaut-nobg.png"
-    assert_agrees(png_from(fetch_bytes(page, jobs[1]["href"])), "astronaut", engine)
+    reference.assert_agrees(png_from(fetch_bytes(page, jobs[1]["href"])), native_alpha("astronaut"),
+                             f"{engine} astronaut")

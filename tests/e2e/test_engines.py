@@ -7,7 +7,6 @@ stand in for IndexedDB.
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,19 +14,15 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image
-from selenium import webdriver
-from selenium.webdriver.support.ui import WebDriverWait
 
 from backgrone.core.engines import find_engine
-from support import photos, reference
-from support.browser import remove_background, run_async
+from support import bilinear, photos, reference
+from support import browser as pages
+from support.browser import NOTICE, Page, ready, remove_background, wait_for, wait_for_text
 from support.models import linear_mask_model, linear_mask_reference
-from support.server import ROOT, Server, altered_site
+from support.server import Server, altered_site
 
 pytestmark = pytest.mark.e2e
-
-MANIFEST = json.loads((ROOT / "public" / "models" / "manifest.json").read_text())
-
 
 def photo_bytes(size: int = 320) -> tuple[Image.Image, bytes]:
     image = photos.astronaut().resize((size, size))
@@ -36,8 +31,8 @@ def photo_bytes(size: int = 320) -> tuple[Image.Image, bytes]:
     return image, buffer.getvalue()
 
 
-def engines(driver: webdriver.Chrome) -> dict[str, dict[str, Any]]:
-    listing = run_async(driver, "return await window.backgrone.engines();")
+def engines(page: Page) -> dict[str, dict[str, Any]]:
+    listing = page.run_async("return await window.backgrone.engines();")
     return {info["id"]: info for info in listing}
 
 
@@ -45,16 +40,16 @@ def model_requests(server: Server) -> list[str]:
     return [line for line in server.requests() if "/models/" in line]
 
 
-def reload(driver: webdriver.Chrome) -> None:
-    driver.refresh()
-    run_async(driver, "await window.backgrone.ready;")
+def reload(page: Page) -> None:
+    pages.reload(page)
+    ready(page)
 
 
-def cutout(driver: webdriver.Chrome, engine: str, size: int = 320,
+def cutout(page: Page, engine: str, size: int = 320,
            refine: bool = True) -> tuple[Image.Image, dict[str, Any]]:
     image, data = photo_bytes(size)
     options = {"engine": engine, "refine": refine}
-    result = remove_background(driver, data, "image/png", "astronaut.png", options)
+    result = remove_background(page, data, "image/png", "astronaut.png", options)
     png = Image.open(io.BytesIO(result["png"]))
     assert png.size == image.size and png.mode == "RGBA"
     return png, result
@@ -86,14 +81,14 @@ return changed;
 """
 
 
-def test_first_visit_downloads_verified_chunks(page: webdriver.Chrome, server: Server) -> None:
+def test_first_visit_downloads_verified_chunks(page: Page, server: Server, manifest: dict[str, Any]) -> None:
     listing = engines(page)
     assert listing["lightweight"]["bundled"] and not listing["lightweight"]["cached"]
     assert listing["lightweight"]["bytes"] == find_engine("lightweight").size_bytes
     assert listing["balanced"]["available"] is (listing["balanced"]["bundled"])
     server.clear_log()
     png, result = cutout(page, "lightweight", refine=False)  # the model's own mask, as native
-    chunks = MANIFEST["engines"]["lightweight"]["chunks"]
+    chunks = manifest["engines"]["lightweight"]["chunks"]
     fetched = model_requests(server)
     for chunk in chunks:
         assert any(chunk["file"] in line for line in fetched), chunk["file"]
@@ -102,10 +97,10 @@ def test_first_visit_downloads_verified_chunks(page: webdriver.Chrome, server: S
     # Lightweight agrees with native onnxruntime as Precision does.
     iou, mad = reference.agreement(np.asarray(png)[:, :, 3], reference.alpha(photo_bytes()[0], "lightweight"))
     print(f"lightweight vs native: IoU {iou:.4f}, mean abs diff {mad * 255:.3f}/255")
-    assert iou >= 0.99 and mad <= 2 / 255
+    assert iou >= reference.MIN_IOU and mad <= reference.MAX_MAD
 
 
-def test_reload_runs_from_indexeddb_without_model_requests(page: webdriver.Chrome, server: Server) -> None:
+def test_reload_runs_from_indexeddb_without_model_requests(page: Page, server: Server) -> None:
     server.clear_log()
     reload(page)
     _, result = cutout(page, "lightweight")
@@ -115,15 +110,16 @@ def test_reload_runs_from_indexeddb_without_model_requests(page: webdriver.Chrom
     print("reload timings:", {k: round(v) for k, v in result["timings"].items()})
 
 
-def test_corrupted_cached_model_is_detected_and_recovered(page: webdriver.Chrome, server: Server) -> None:
-    assert run_async(page, CORRUPT_CACHED_MODEL, "lightweight") == 1
+def test_corrupted_cached_model_is_detected_and_recovered(page: Page, server: Server,
+                                                          manifest: dict[str, Any]) -> None:
+    assert page.run_async(CORRUPT_CACHED_MODEL, "lightweight") == 1
     # The log is cleared before the reload: whatever the new page does on load (a preload of a
     # cached engine) counts too, so no race decides what the assertions see.
     server.clear_log()
     reload(page)
     cutout(page, "lightweight")
     # Session creation failed on the damaged copy, so it was fetched and cached again, once.
-    assert len(model_requests(server)) == len(MANIFEST["engines"]["lightweight"]["chunks"])
+    assert len(model_requests(server)) == len(manifest["engines"]["lightweight"]["chunks"])
     assert engines(page)["lightweight"]["cached"]
     server.clear_log()
     reload(page)
@@ -131,7 +127,7 @@ def test_corrupted_cached_model_is_detected_and_recovered(page: webdriver.Chrome
     assert model_requests(server) == []
 
 
-def test_switching_engines_and_clearing_the_cache(page: webdriver.Chrome, server: Server) -> None:
+def test_switching_engines_and_clearing_the_cache(page: Page, server: Server) -> None:
     precision, _ = cutout(page, "precision", 256)
     lightweight, _ = cutout(page, "lightweight", 256)
     listing = engines(page)
@@ -139,15 +135,16 @@ def test_switching_engines_and_clearing_the_cache(page: webdriver.Chrome, server
     # Both engines see the same subject; they are different models, so not the same pixels.
     a, b = np.asarray(precision)[:, :, 3] >= 128, np.asarray(lightweight)[:, :, 3] >= 128
     assert (a & b).sum() / (a | b).sum() > 0.8
-    assert run_async(page, "return await window.backgrone.clearCache();") == 2
+    assert page.run_async("return await window.backgrone.clearCache();") == 2
     listing = engines(page)
     assert not listing["precision"]["cached"] and not listing["lightweight"]["cached"]
 
 
 @pytest.fixture(scope="module")
-def damaged_site(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def damaged_site(site: Path, manifest: dict[str, Any],
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """public/ with one Lightweight chunk corrupted on the server (links for everything else)."""
-    victim = MANIFEST["engines"]["lightweight"]["chunks"][3]["file"]
+    victim = manifest["engines"]["lightweight"]["chunks"][3]["file"]
 
     def flip(data: bytes) -> bytes:
         changed = bytearray(data)
@@ -160,39 +157,36 @@ def damaged_site(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     running.stop()
 
 
-def test_corrupted_chunk_is_rejected_and_nothing_cached(browser: webdriver.Chrome,
-                                                        damaged_site: Server) -> None:
+def test_corrupted_chunk_is_rejected_and_nothing_cached(browser: Page, damaged_site: Server) -> None:
     browser.get(damaged_site.url)  # another port: another origin, an empty IndexedDB
-    run_async(browser, "await window.backgrone.ready;")
+    ready(browser)
     _, data = photo_bytes(128)
     with pytest.raises(AssertionError, match="integrity check"):
         remove_background(browser, data, "image/png", "a.png", {"engine": "lightweight"})
-    job = browser.find_elements("css selector", "[data-job][data-state=failed] [role=alert]")
-    assert job and "integrity check" in job[-1].text
+    alerts = browser.execute("return Array.from(document.querySelectorAll("
+                             "'[data-job][data-state=failed] [role=alert]'), a => a.textContent);")
+    assert alerts and "integrity check" in alerts[-1]
     assert not engines(browser)["lightweight"]["cached"]
 
 
-def test_own_model_file_for_balanced(browser: webdriver.Chrome, server: Server, tmp_path: Path) -> None:
-    """RMBG-1.4 cannot be fetched here: a generated model with its signature stands in, to check
-    the Balanced pre-processing (p/255 - 0.5) and min-max output handling against NumPy."""
-    browser.get(server.url)
-    run_async(browser, "await window.backgrone.ready;")
-    if engines(browser)["balanced"]["bundled"]:
-        pytest.skip("RMBG-1.4 is bundled in this build; the own-file path is not offered")
-    picker = browser.find_element("css selector", "input[data-model-file]")
-    notice = browser.find_element("css selector", "[data-engine-notice]")
-
+def test_own_model_file_for_balanced(browser: Page, own_model_server: Server, tmp_path: Path) -> None:
+    """A generated model with RMBG-1.4's signature, as a user's own file on a site without
+    Balanced (whatever this build bundles), to check the Balanced pre-processing (p/255 - 0.5)
+    and min-max output handling against NumPy."""
+    browser.get(own_model_server.url)
+    ready(browser)
+    assert not engines(browser)["balanced"]["bundled"]
+    wait_for(browser, "[data-import-model=balanced]")
     wrong = linear_mask_model(tmp_path / "wrong.onnx", output_name="mask")
-    browser.find_element("css selector", "[data-import-model=balanced]").click()
-    picker.send_keys(str(wrong))
-    WebDriverWait(browser, 60).until(lambda d: "not a model" in notice.text)
-    assert "no output named 'output'" in notice.text
+    browser.click("[data-import-model=balanced]")
+    browser.upload("input[data-model-file]", [wrong])
+    assert "no output named 'output'" in wait_for_text(browser, NOTICE, "not a model")
     assert not engines(browser)["balanced"]["available"]
 
     model = linear_mask_model(tmp_path / "rmbg-standin.onnx")
-    browser.find_element("css selector", "[data-import-model=balanced]").click()
-    picker.send_keys(str(model))
-    WebDriverWait(browser, 60).until(lambda d: "is ready" in notice.text)
+    browser.click("[data-import-model=balanced]")
+    browser.upload("input[data-model-file]", [model])
+    wait_for_text(browser, NOTICE, "is ready")
     listing = engines(browser)["balanced"]
     assert listing["available"] and listing["cached"] and listing["bytes"] == model.stat().st_size
 
@@ -200,8 +194,8 @@ def test_own_model_file_for_balanced(browser: webdriver.Chrome, server: Server, 
     image = photo_bytes(300)[0]
     raw = linear_mask_reference(reference.input_tensor(image, find_engine("balanced")))
     small = reference.alpha8(raw, find_engine("balanced"))  # stretched min-max, as the engine says
-    expected = np.asarray(Image.fromarray(small).resize(image.size, Image.Resampling.BILINEAR)).astype(int)
+    expected = bilinear.alpha(small, image.width, image.height).astype(int)
     ours = np.asarray(png)[:, :, 3].astype(int)
     mad = np.abs(ours - expected).mean()
     print(f"balanced stand-in vs NumPy: mean abs diff {mad:.3f}/255, max {np.abs(ours - expected).max()}")
-    assert mad <= 2 and ours.min() < 40 and ours.max() > 215
+    assert mad <= reference.MAX_MAD * 255 and ours.min() < 40 and ours.max() > 215

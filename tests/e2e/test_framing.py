@@ -12,12 +12,12 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image
-from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from backgrone.core import framing, messages
+from backgrone.core import framing, errors
 from support import photos
+from support.chromium import ChromiumPage
 from support.browser import remove_background, run_async, wait_for_jobs
 
 pytestmark = pytest.mark.e2e
@@ -31,7 +31,7 @@ def photo_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def remove(page: webdriver.Chrome, photo: bytes, **options: Any) -> tuple[np.ndarray, Image.Image, str]:
+def remove(page: ChromiumPage, photo: bytes, **options: Any) -> tuple[np.ndarray, Image.Image, str]:
     """(the cutout's RGBA, the download as an image, its MIME type)."""
     found = remove_background(page, photo, "image/png", "cup.png", {"engine": ENGINE, **options})
     cutout = np.asarray(Image.open(io.BytesIO(found["png"])).convert("RGBA")).astype(int)
@@ -45,19 +45,19 @@ def box_of(alpha: np.ndarray) -> list[int]:
     return [int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1]
 
 
-def rejection(page: webdriver.Chrome, photo: bytes, options: dict[str, Any]) -> str:
+def rejection(page: ChromiumPage, photo: bytes, options: dict[str, Any]) -> str:
     with pytest.raises(AssertionError) as caught:
         remove_background(page, photo, "image/png", "cup.png", {"engine": ENGINE, **options})
     return str(caught.value)
 
 
-def test_defaults_are_the_cutout_itself(page: webdriver.Chrome, photo_bytes: bytes) -> None:
+def test_defaults_are_the_cutout_itself(page: ChromiumPage, photo_bytes: bytes) -> None:
     cutout, file, mime = remove(page, photo_bytes)
     assert mime == "image/png" and file.format == "PNG" and file.size == (240, 160)
     assert np.array_equal(np.asarray(file.convert("RGBA")), cutout)
 
 
-def test_crop_to_the_subject_with_a_margin(page: webdriver.Chrome, photo_bytes: bytes) -> None:
+def test_crop_to_the_subject_with_a_margin(page: ChromiumPage, photo_bytes: bytes) -> None:
     cutout, file, _ = remove(page, photo_bytes, crop="subject", margin=0.1)
     box = box_of(cutout[:, :, 3])
     grow = framing.round_half_up(0.1 * max(box[2] - box[0], box[3] - box[1]))
@@ -76,7 +76,7 @@ def test_crop_to_the_subject_with_a_margin(page: webdriver.Chrome, photo_bytes: 
     assert opaque.sum() > 100 and np.array_equal(ours[opaque], frame[opaque])
 
 
-def test_size_bottom_white_stands_the_subject_on_the_floor(page: webdriver.Chrome,
+def test_size_bottom_white_stands_the_subject_on_the_floor(page: ChromiumPage,
                                                            photo_bytes: bytes) -> None:
     options = {"crop": "subject", "margin": 0.05, "size": [300, 300], "position": "bottom"}
     cutout, file, _ = remove(page, photo_bytes, background="white", **options)
@@ -102,7 +102,7 @@ def test_size_bottom_white_stands_the_subject_on_the_floor(page: webdriver.Chrom
     assert empty.sum() > 1000 and (rgba[empty][:, :3] == 255).all()
 
 
-def test_mask_alone_at_the_photo_size(page: webdriver.Chrome, photo_bytes: bytes) -> None:
+def test_mask_alone_at_the_photo_size(page: ChromiumPage, photo_bytes: bytes) -> None:
     cutout, mask, mime = remove(page, photo_bytes, output="mask", background="black", format="jpeg")
     # The mask ignores background and format: an 8-bit greyscale PNG of the alpha.
     assert mime == "image/png" and mask.format == "PNG" and mask.mode == "L"
@@ -110,7 +110,7 @@ def test_mask_alone_at_the_photo_size(page: webdriver.Chrome, photo_bytes: bytes
     assert np.array_equal(np.asarray(mask).astype(int), cutout[:, :, 3])
 
 
-def test_formats_quality_and_backgrounds(page: webdriver.Chrome, photo_bytes: bytes) -> None:
+def test_formats_quality_and_backgrounds(page: ChromiumPage, photo_bytes: bytes) -> None:
     cutout, jpeg, mime = remove(page, photo_bytes, format="jpeg", quality=0.5, background="#00ff00")
     assert mime == "image/jpeg" and jpeg.format == "JPEG" and jpeg.size == (240, 160)
     clear = cutout[:, :, 3] == 0
@@ -130,13 +130,13 @@ def test_formats_quality_and_backgrounds(page: webdriver.Chrome, photo_bytes: by
     ({"size": [0, 100]}, "size"), ({"size": 400}, "size"), ({"position": "top"}, "position"),
     ({"output": "outline"}, "output"), ({"format": "gif"}, "gif"), ({"background": "#12"}, "#12"),
 ])
-def test_bad_options_reject_with_the_catalogue_words(page: webdriver.Chrome, photo_bytes: bytes,
+def test_bad_options_reject_with_the_catalogue_words(page: ChromiumPage, photo_bytes: bytes,
                                                      options: dict[str, Any], words: str) -> None:
     text = rejection(page, photo_bytes, options)
-    assert messages.CATALOGUE[messages.BAD_OUTPUT_OPTION] in text and words in text, text
+    assert errors.CATALOGUE[errors.BAD_OUTPUT_OPTION] in text and words in text, text
 
 
-def test_framed_png_in_bands_equals_one_canvas(page: webdriver.Chrome, photo_bytes: bytes) -> None:
+def test_framed_png_in_bands_equals_one_canvas(page: ChromiumPage, photo_bytes: bytes) -> None:
     options = {"crop": "subject", "margin": 0.2, "background": "#123456"}
     _, whole, _ = remove(page, photo_bytes, **options)
     run_async(page, "window.backgrone.setCanvasLimit(1000, 2000);")
@@ -148,20 +148,20 @@ def test_framed_png_in_bands_equals_one_canvas(page: webdriver.Chrome, photo_byt
     assert np.array_equal(np.asarray(banded.convert("RGBA")), np.asarray(whole.convert("RGBA")))
 
 
-def test_zip_takes_the_shop_framing(page: webdriver.Chrome, tmp_path: Path) -> None:
-    page.execute_script("document.querySelector('[data-settings]').open = true")
-    radio = WebDriverWait(page, 60).until(
+def test_zip_takes_the_shop_framing(page: ChromiumPage, tmp_path: Path) -> None:
+    page.execute("document.querySelector('[data-settings]').open = true")
+    radio = WebDriverWait(page.driver, 60).until(
         lambda d: d.find_element(By.CSS_SELECTOR, f'input[name=engine][value="{ENGINE}"]'))
-    page.execute_script("arguments[0].click()", radio)
-    Select(page.find_element(By.CSS_SELECTOR, "[data-framing]")).select_by_value("shop")
-    summary = page.find_element(By.CSS_SELECTOR, "[data-settings-summary]").text
+    page.execute("arguments[0].click()", radio)
+    Select(page.driver.find_element(By.CSS_SELECTOR, "[data-framing]")).select_by_value("shop")
+    summary = page.driver.find_element(By.CSS_SELECTOR, "[data-settings-summary]").text
     assert "white, 2000 \u00d7 2000 on the floor" in summary, summary
-    assert page.find_element(By.CSS_SELECTOR, "input[name=background][value=white]").is_selected()
-    before = len(page.find_elements(By.CSS_SELECTOR, "[data-job]"))
+    assert page.driver.find_element(By.CSS_SELECTOR, "input[name=background][value=white]").is_selected()
+    before = len(page.driver.find_elements(By.CSS_SELECTOR, "[data-job]"))
     paths = []
     for name, image in [("cup.jpg", photos.coffee()), ("astronaut.jpg", photos.astronaut())]:
         paths.append(str(photos.save(image.resize((image.width // 3, image.height // 3)), tmp_path, name)))
-    page.find_element(By.CSS_SELECTOR, "[data-images]").send_keys("\n".join(paths))
+    page.driver.find_element(By.CSS_SELECTOR, "[data-images]").send_keys("\n".join(paths))
     jobs = wait_for_jobs(page, before + 2)
     assert all(job["state"] == "done" for job in jobs), jobs
     found = run_async(page, """
@@ -184,25 +184,25 @@ def test_zip_takes_the_shop_framing(page: webdriver.Chrome, tmp_path: Path) -> N
         assert (rgba[0] == 255).all() and (rgba[-1] == 255).all()
         assert (rgba[:, :, :3] < 200).any()
     # The stage's download and the job's link name follow the settings too.
-    WebDriverWait(page, 60).until(lambda d: d.execute_script(
+    WebDriverWait(page.driver, 60).until(lambda d: d.execute_script(
         "return [...document.querySelectorAll('[data-job] a[data-action=download]')]"
         ".every(a => a.dataset.ready === 'true')"))
 
 
-def test_custom_frame_fields_set_the_summary(page: webdriver.Chrome) -> None:
-    page.execute_script("document.querySelector('[data-settings]').open = true")
-    Select(page.find_element(By.CSS_SELECTOR, "[data-framing]")).select_by_value("custom")
-    custom = page.find_element(By.CSS_SELECTOR, "[data-frame-custom]")
+def test_custom_frame_fields_set_the_summary(page: ChromiumPage) -> None:
+    page.execute("document.querySelector('[data-settings]').open = true")
+    Select(page.driver.find_element(By.CSS_SELECTOR, "[data-framing]")).select_by_value("custom")
+    custom = page.driver.find_element(By.CSS_SELECTOR, "[data-frame-custom]")
     assert custom.is_displayed()
-    page.execute_script("""
+    page.execute("""
         const margin = document.querySelector('[data-margin]');
         margin.value = '10';
         margin.dispatchEvent(new Event('input', {bubbles: true}));""")
-    Select(page.find_element(By.CSS_SELECTOR, "[data-frame-size]")).select_by_value("1080x1350")
-    Select(page.find_element(By.CSS_SELECTOR, "[data-position]")).select_by_value("bottom")
-    summary = page.find_element(By.CSS_SELECTOR, "[data-settings-summary]").text
+    Select(page.driver.find_element(By.CSS_SELECTOR, "[data-frame-size]")).select_by_value("1080x1350")
+    Select(page.driver.find_element(By.CSS_SELECTOR, "[data-position]")).select_by_value("bottom")
+    summary = page.driver.find_element(By.CSS_SELECTOR, "[data-settings-summary]").text
     assert summary.endswith("cropped, margin 10 %, 1080 \u00d7 1350 on the floor"), summary
-    assert page.find_element(By.CSS_SELECTOR, "[data-margin-value]").text == "10 %"
-    Select(page.find_element(By.CSS_SELECTOR, "[data-framing]")).select_by_value("original")
+    assert page.driver.find_element(By.CSS_SELECTOR, "[data-margin-value]").text == "10 %"
+    Select(page.driver.find_element(By.CSS_SELECTOR, "[data-framing]")).select_by_value("original")
     assert not custom.is_displayed()
-    assert "margin" not in page.find_element(By.CSS_SELECTOR, "[data-settings-summary]").text
+    assert "margin" not in page.driver.find_element(By.CSS_SELECTOR, "[data-settings-summary]").text

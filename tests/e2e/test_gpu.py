@@ -2,7 +2,8 @@
 never fast). One browser for the module; tests build on each other's state, in order.
 
 The engine is Balanced with the tests' own small model file (64 x 64 input, run at its declared
-size): ORT's WebGPU kernels take seconds per run on SwiftShader even at 320 x 320. Faults go
+size), on a copy of the site that does not bundle Balanced whatever this build bundles
+(own_model_server): ORT's WebGPU kernels take seconds per run on SwiftShader even at 320 x 320. Faults go
 through the real paths where one exists: a destroyed device (GPUDevice.destroy()) and an fp16
 model on an adapter without shader-f16; the self-test mismatch is injected by skewing the GPU's
 input (window.backgrone.gpuFault('mismatch')).
@@ -19,13 +20,15 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image
-from selenium import webdriver
-from selenium.webdriver.support.ui import WebDriverWait
 
 from support import photos
-from support.browser import NetLog, remove_background, run_async, start_chromium
-from support.offline import wait_until_isolated
-from support.models import balanced_is_bundled, small_conv_model
+from support import browser as pages
+from support.browser import (
+    NOTICE, Page, import_model, ready, remove_background, shown, wait_for_text, wait_until,
+    wait_until_isolated,
+)
+from support.chromium import ChromiumPage, NetLog
+from support.models import small_conv_model
 from support.server import ROOT, Server, altered_site
 
 pytestmark = pytest.mark.e2e
@@ -40,12 +43,16 @@ def photo() -> bytes:
     return buffer.getvalue()
 
 
-def status(driver: webdriver.Chrome) -> dict[str, Any]:
-    return dict(driver.execute_script("return window.backgrone.status();"))
+def status(page: Page) -> dict[str, Any]:
+    return dict(page.execute("return window.backgrone.status();"))
 
 
-def alpha(driver: webdriver.Chrome, device: str) -> np.ndarray:
-    result = remove_background(driver, photo(), "image/png", "astronaut.png",
+# Truthy once the worker has told the page its backend, or the failure the test waits for.
+HAS_BACKEND = "return 'backend' in window.backgrone.status();"
+
+
+def alpha(page: Page, device: str) -> np.ndarray:
+    result = remove_background(page, photo(), "image/png", "astronaut.png",
                                {"engine": "balanced", "refine": False, "device": device})
     return np.asarray(Image.open(io.BytesIO(result["png"])))[:, :, 3].astype(float)
 
@@ -54,49 +61,40 @@ def runtime_requests(net_log: NetLog, server: Server) -> list[str]:
     return [r["url"] for r in net_log.page_requests(server.origin) if RUNTIME in r["url"]]
 
 
-def import_model(driver: webdriver.Chrome, model: Path) -> None:
-    """The user's own model file for Balanced, through the engine picker (drawn once the worker
-    has answered)."""
-    button = "[data-import-model=balanced]"
-    WebDriverWait(driver, 60).until(lambda d: d.find_elements("css selector", button))
-    driver.find_element("css selector", button).click()
-    driver.find_element("css selector", "input[data-model-file]").send_keys(str(model))
-    notice = driver.find_element("css selector", "[data-engine-notice]")
-    WebDriverWait(driver, 60).until(lambda d: "is ready" in notice.text)
+def wait_for_notice(page: Page, words: str) -> str:
+    return wait_for_text(page, NOTICE, words)
 
 
-def wait_for_notice(driver: webdriver.Chrome, words: str) -> str:
-    notice = driver.find_element("css selector", "[data-engine-notice]")
-    WebDriverWait(driver, 60).until(lambda d: words in notice.text)
-    return str(notice.text)
-
-
-def retry_gpu(driver: webdriver.Chrome) -> None:
+def retry_gpu(page: Page) -> None:
     """The "Try the GPU again" action: the failure is forgotten and a fresh worker starts."""
-    button = driver.find_element("css selector", "[data-gpu-retry]")
-    assert button.is_displayed()
-    button.click()
-    WebDriverWait(driver, 60).until(
-        lambda d: status(d).get("failure") == "" and not button.is_displayed())
+    button = "[data-gpu-retry]"
+    assert shown(page, button)
+    page.click(button)
+    wait_until(page, "return window.backgrone.status().failure === ''"
+                     " && document.querySelector(arguments[0]).getClientRects().length === 0;", 60, button)
+
+
+@pytest.fixture(scope="module")
+def server(own_model_server: Server) -> Server:
+    """This module's origin: the site as a build without Balanced, which takes the own file."""
+    return own_model_server
 
 
 @pytest.fixture(scope="module")
 def gpu_page(net_log: NetLog, server: Server,
-             tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    if balanced_is_bundled(ROOT / "public"):
-        pytest.skip("RMBG-1.4 is bundled in this build; the own-file path is not offered")
-    driver = start_chromium(net_log.path, webgpu=True)
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromiumPage]:
+    page = ChromiumPage.start(net_log.path, webgpu=True)
     try:
-        driver.get(server.url)
-        run_async(driver, "await window.backgrone.ready;")
-        WebDriverWait(driver, 30).until(lambda d: "backend" in status(d))
-        import_model(driver, small_conv_model(tmp_path_factory.mktemp("models") / "small.onnx", SIDE))
-        yield driver
+        page.get(server.url)
+        ready(page)
+        wait_until(page, HAS_BACKEND, 30)
+        import_model(page, small_conv_model(tmp_path_factory.mktemp("models") / "small.onnx", SIDE))
+        yield page
     finally:
-        driver.quit()
+        page.quit()
 
 
-def test_cpu_and_auto_never_fetch_the_webgpu_runtime(gpu_page: webdriver.Chrome, server: Server,
+def test_cpu_and_auto_never_fetch_the_webgpu_runtime(gpu_page: Page, server: Server,
                                                      net_log: NetLog) -> None:
     found = status(gpu_page)
     assert found["backend"] == "wasm"
@@ -106,11 +104,11 @@ def test_cpu_and_auto_never_fetch_the_webgpu_runtime(gpu_page: webdriver.Chrome,
     # Auto never picks a software adapter.
     alpha(gpu_page, "auto")
     assert status(gpu_page)["backend"] == "wasm"
-    assert "software emulation" in gpu_page.find_element("css selector", "[data-device-status]").text
+    assert "software emulation" in gpu_page.text("[data-device-status]")
     assert runtime_requests(net_log, server) == []
 
 
-def test_gpu_agrees_with_cpu_and_places_every_node_on_it(gpu_page: webdriver.Chrome, server: Server,
+def test_gpu_agrees_with_cpu_and_places_every_node_on_it(gpu_page: Page, server: Server,
                                                         net_log: NetLog) -> None:
     cpu = alpha(gpu_page, "cpu")
     gpu = alpha(gpu_page, "gpu")
@@ -126,7 +124,7 @@ def test_gpu_agrees_with_cpu_and_places_every_node_on_it(gpu_page: webdriver.Chr
     assert any(url.endswith("/ort-gpu/ort-webgpu.js") for url in fetched)
     assert any(url.endswith(".asyncify.wasm") for url in fetched)
     # Kept for offline use by the service worker, each file with the build's sha256.
-    kept = {url.split("/ort-gpu/")[1]: digest for url, digest in run_async(gpu_page, KEPT_RUNTIME)}
+    kept = {url.split("/ort-gpu/")[1]: digest for url, digest in gpu_page.run_async(KEPT_RUNTIME)}
     for name in ("ort-webgpu.js", "ort-wasm-simd-threaded.asyncify.wasm",
                  "ort-wasm-simd-threaded.asyncify.mjs"):
         assert kept[name] == hashlib.sha256((ROOT / "public" / "ort-gpu" / name).read_bytes()).hexdigest()
@@ -155,13 +153,13 @@ return results.map(result => result.width);
 """
 
 
-def queue_two(driver: webdriver.Chrome) -> list[int]:
-    return list(run_async(driver, QUEUE_TWO, base64.b64encode(photo()).decode()))
+def queue_two(page: Page) -> list[int]:
+    return list(page.run_async(QUEUE_TWO, base64.b64encode(photo()).decode()))
 
 
-def test_lost_device_finishes_on_the_cpu_and_is_remembered(gpu_page: webdriver.Chrome, server: Server,
+def test_lost_device_finishes_on_the_cpu_and_is_remembered(gpu_page: Page, server: Server,
                                                            net_log: NetLog) -> None:
-    run_async(gpu_page, "return await window.backgrone.gpuFault('lose');")
+    gpu_page.run_async("return await window.backgrone.gpuFault('lose');")
     assert queue_two(gpu_page) == [96, 96]  # nothing in the queue is lost
     text = wait_for_notice(gpu_page, "GPU unavailable:")
     assert "device was lost" in text and text.endswith("; using the CPU.")
@@ -169,9 +167,9 @@ def test_lost_device_finishes_on_the_cpu_and_is_remembered(gpu_page: webdriver.C
     assert found["backend"] == "wasm" and "device was lost" in found["failure"]
     # Remembered for this adapter: the next visit goes straight to the CPU.
     before = len(runtime_requests(net_log, server))
-    gpu_page.refresh()
-    run_async(gpu_page, "await window.backgrone.ready;")
-    WebDriverWait(gpu_page, 30).until(lambda d: "device was lost" in status(d).get("failure", ""))
+    pages.reload(gpu_page)
+    ready(gpu_page)
+    wait_until(gpu_page, "return (window.backgrone.status().failure || '').includes('device was lost');", 30)
     alpha(gpu_page, "gpu")
     assert status(gpu_page)["backend"] == "wasm"
     assert len(runtime_requests(net_log, server)) == before
@@ -180,9 +178,9 @@ def test_lost_device_finishes_on_the_cpu_and_is_remembered(gpu_page: webdriver.C
     assert status(gpu_page)["backend"] == "webgpu"
 
 
-def test_self_test_mismatch_keeps_the_jobs_on_the_cpu(gpu_page: webdriver.Chrome) -> None:
+def test_self_test_mismatch_keeps_the_jobs_on_the_cpu(gpu_page: Page) -> None:
     # The next GPU job runs the self-test again, with the GPU's input skewed.
-    run_async(gpu_page, "return await window.backgrone.gpuFault('mismatch');")
+    gpu_page.run_async("return await window.backgrone.gpuFault('mismatch');")
     assert queue_two(gpu_page) == [96, 96]
     text = wait_for_notice(gpu_page, "self-test")
     assert text.startswith("GPU unavailable: its self-test disagreed with the CPU")
@@ -190,7 +188,7 @@ def test_self_test_mismatch_keeps_the_jobs_on_the_cpu(gpu_page: webdriver.Chrome
     retry_gpu(gpu_page)
 
 
-def test_session_creation_failure_finishes_on_the_cpu(gpu_page: webdriver.Chrome, tmp_path: Path) -> None:
+def test_session_creation_failure_finishes_on_the_cpu(gpu_page: Page, tmp_path: Path) -> None:
     """fp16 arithmetic on an adapter without shader-f16: ORT refuses the session (it does not
     fall back by itself); the job runs on the CPU, which has fp16 kernels."""
     import_model(gpu_page, small_conv_model(tmp_path / "small-fp16.onnx", SIDE, fp16=True))
@@ -203,26 +201,26 @@ def test_session_creation_failure_finishes_on_the_cpu(gpu_page: webdriver.Chrome
 
 
 @pytest.fixture(scope="module")
-def damaged_runtime(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """public/ with the WebGPU bundle altered on the server (links for everything else)."""
-    root = altered_site(site, tmp_path_factory.mktemp("damaged-runtime"), "ort-gpu/ort-webgpu.js",
+def damaged_runtime(own_model_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The module's site with the WebGPU bundle altered on the server (links for everything else)."""
+    root = altered_site(own_model_site, tmp_path_factory.mktemp("damaged-runtime"), "ort-gpu/ort-webgpu.js",
                         lambda data: data + b"\n// altered on the way\n")
     running = Server(tmp_path_factory.mktemp("damaged-runtime-log") / "requests.log", root=root)
     yield running
     running.stop()
 
 
-def test_a_runtime_that_fails_its_check_is_refused(gpu_page: webdriver.Chrome, damaged_runtime: Server,
+def test_a_runtime_that_fails_its_check_is_refused(gpu_page: Page, damaged_runtime: Server,
                                                   tmp_path: Path) -> None:
     """The service worker checks each runtime file against the build's sha256: an altered one
     is never run nor kept, and the job runs on the CPU."""
     gpu_page.get(damaged_runtime.url)  # another port: another origin, nothing remembered
     wait_until_isolated(gpu_page)  # the service worker controls the page and its worker
-    run_async(gpu_page, "await window.backgrone.ready;")
-    WebDriverWait(gpu_page, 30).until(lambda d: "backend" in status(d))
+    ready(gpu_page)
+    wait_until(gpu_page, HAS_BACKEND, 30)
     import_model(gpu_page, small_conv_model(tmp_path / "small.onnx", SIDE))
     alpha(gpu_page, "gpu")
     text = wait_for_notice(gpu_page, "GPU unavailable:")
     assert "runtime did not start" in text
     assert status(gpu_page)["backend"] == "wasm"
-    assert not [url for url, _ in run_async(gpu_page, KEPT_RUNTIME) if url.endswith("ort-webgpu.js")]
+    assert not [url for url, _ in gpu_page.run_async(KEPT_RUNTIME) if url.endswith("ort-webgpu.js")]

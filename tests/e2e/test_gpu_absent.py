@@ -6,39 +6,35 @@ import io
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.support.ui import WebDriverWait
 
 from support import photos
-from support.browser import NetLog, remove_background
-from support.models import balanced_is_bundled, small_conv_model
-from support.server import ROOT, Server
+from support.browser import import_model, remove_background, wait_until
+from support.chromium import ChromiumPage, NetLog
+from support.models import small_conv_model
+from support.server import Server
 
 pytestmark = pytest.mark.e2e
 
 
-def test_no_adapter_never_fetches_the_webgpu_runtime(page: webdriver.Chrome, server: Server,
+@pytest.fixture(scope="module")
+def server(own_model_server: Server) -> Server:
+    """The site as a build without Balanced, which takes the tests' own small model file."""
+    return own_model_server
+
+
+def test_no_adapter_never_fetches_the_webgpu_runtime(page: ChromiumPage, server: Server,
                                                      net_log: NetLog, tmp_path: Path) -> None:
-    if balanced_is_bundled(ROOT / "public"):
-        pytest.skip("RMBG-1.4 is bundled in this build; the own-file path is not offered")
     status = "return window.backgrone.status();"
-    WebDriverWait(page, 30).until(lambda d: "backend" in d.execute_script(status))
-    # The engine list (with its import button) is drawn once the worker has answered.
-    button = "[data-import-model=balanced]"
-    WebDriverWait(page, 60).until(lambda d: d.find_elements("css selector", button))
-    page.find_element("css selector", button).click()
-    page.find_element("css selector", "input[data-model-file]").send_keys(
-        str(small_conv_model(tmp_path / "small.onnx", 64)))
-    notice = page.find_element("css selector", "[data-engine-notice]")
-    WebDriverWait(page, 60).until(lambda d: "is ready" in notice.text)
+    wait_until(page, "return 'backend' in window.backgrone.status();", 30)
+    import_model(page, small_conv_model(tmp_path / "small.onnx", 64))
     buffer = io.BytesIO()
     photos.astronaut().resize((64, 64)).save(buffer, "PNG")
     for device in ("gpu", "auto", "cpu"):
         remove_background(page, buffer.getvalue(), "image/png", "a.png",
                           {"engine": "balanced", "refine": False, "device": device})
-        found = page.execute_script(status)
+        found = page.execute(status)
         assert found["backend"] == "wasm" and found["adapter"] is None
-    assert "no adapter" in page.find_element("css selector", "[data-device-status]").text
+    assert "no adapter" in page.text("[data-device-status]")
     requests = [r["url"] for r in net_log.page_requests(server.origin)]
     assert any("/models/" not in url and url.endswith("/assets/worker.js") for url in requests)
     assert [url for url in requests if "/ort-gpu/" in url] == []

@@ -10,7 +10,6 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image
-from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -18,6 +17,7 @@ from backgrone.sw import contract
 from support import photos
 from support.browser import fetch_bytes, run_async, wait_for_jobs
 from support.hand_off import HAND_OFF_SUPPORT
+from support.chromium import ChromiumPage
 from support.server import Server
 
 pytestmark = pytest.mark.e2e
@@ -37,57 +37,57 @@ def small(image: Image.Image) -> Image.Image:
 
 
 @pytest.fixture(scope="module")
-def app(page: webdriver.Chrome, server: Server) -> webdriver.Chrome:
+def app(page: ChromiumPage, server: Server) -> ChromiumPage:
     """The page controlled by its service worker, the Lightweight engine chosen, clipboard
     access granted as a user would."""
-    page.execute_cdp_cmd("Browser.grantPermissions", {
+    page.driver.execute_cdp_cmd("Browser.grantPermissions", {
         "origin": server.origin, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
     run_async(page, "await navigator.serviceWorker.ready;")
-    if not page.execute_script("return !!navigator.serviceWorker.controller"):
-        page.refresh()
+    if not page.execute("return !!navigator.serviceWorker.controller"):
+        page.driver.refresh()
         run_async(page, "await window.backgrone.ready;")
-    assert page.execute_script("return !!navigator.serviceWorker.controller")
+    assert page.execute("return !!navigator.serviceWorker.controller")
     choose_engine(page)
     return page
 
 
-def choose_engine(page: webdriver.Chrome) -> None:
-    page.execute_script("document.querySelector('[data-settings]').open = true")
-    radio = WebDriverWait(page, 60).until(
+def choose_engine(page: ChromiumPage) -> None:
+    page.execute("document.querySelector('[data-settings]').open = true")
+    radio = WebDriverWait(page.driver, 60).until(
         lambda d: d.find_element(By.CSS_SELECTOR, f'input[name=engine][value="{ENGINE}"]'))
-    page.execute_script("arguments[0].click()", radio)
+    page.execute("arguments[0].click()", radio)
 
 
-def stage_ready(page: webdriver.Chrome) -> str:
+def stage_ready(page: ChromiumPage) -> str:
     """The drag handle's URL once the stage's download is ready."""
-    url: str = WebDriverWait(page, TIMEOUT).until(lambda d: d.execute_script(
+    url: str = WebDriverWait(page.driver, TIMEOUT).until(lambda d: d.execute_script(
         "const drag = document.querySelector('[data-stage-drag]');"
         "return !drag.hidden && drag.src.startsWith('blob:') && drag.src;"))
     return url
 
 
-def test_sample_photo_goes_into_the_queue_with_one_tap(app: webdriver.Chrome) -> None:
-    assert app.find_element(By.CSS_SELECTOR, "[data-samples]").is_displayed()
-    app.find_element(By.CSS_SELECTOR, "[data-sample='samples/coffee.jpg']").click()
+def test_sample_photo_goes_into_the_queue_with_one_tap(app: ChromiumPage) -> None:
+    assert app.driver.find_element(By.CSS_SELECTOR, "[data-samples]").is_displayed()
+    app.driver.find_element(By.CSS_SELECTOR, "[data-sample='samples/coffee.jpg']").click()
     jobs = wait_for_jobs(app, 1)
     assert jobs[0]["state"] == "done" and jobs[0]["name"] == "coffee.jpg", jobs
     # The sample is the shipped file, byte for byte, and the queue hides the samples now.
     shipped = fetch_bytes(app, "samples/coffee.jpg")
     assert Image.open(io.BytesIO(shipped)).size == (600, 400)
-    assert not app.find_element(By.CSS_SELECTOR, "[data-samples]").is_displayed()
+    assert not app.driver.find_element(By.CSS_SELECTOR, "[data-samples]").is_displayed()
 
 
-def test_copy_puts_the_download_on_the_clipboard_as_png(app: webdriver.Chrome) -> None:
+def test_copy_puts_the_download_on_the_clipboard_as_png(app: ChromiumPage) -> None:
     # A JPEG download on white, cropped: the clipboard gets the same picture as a PNG.
-    Select(app.find_element(By.CSS_SELECTOR, "[data-framing]")).select_by_value("subject")
-    Select(app.find_element(By.CSS_SELECTOR, "[data-format]")).select_by_value("jpeg")
+    Select(app.driver.find_element(By.CSS_SELECTOR, "[data-framing]")).select_by_value("subject")
+    Select(app.driver.find_element(By.CSS_SELECTOR, "[data-format]")).select_by_value("jpeg")
     url = stage_ready(app)
     download = Image.open(io.BytesIO(fetch_bytes(app, url)))
     assert download.format == "JPEG"
-    copy = app.find_element(By.CSS_SELECTOR, "[data-stage-copy]")
+    copy = app.driver.find_element(By.CSS_SELECTOR, "[data-stage-copy]")
     assert copy.get_attribute("data-supported") == "true"
     copy.click()
-    WebDriverWait(app, TIMEOUT).until(lambda d: copy.get_attribute("data-copied"))
+    WebDriverWait(app.driver, TIMEOUT).until(lambda d: copy.get_attribute("data-copied"))
     found: dict[str, Any] = run_async(app, """
         const items = await navigator.clipboard.read();
         const blob = await items[0].getType('image/png');
@@ -106,20 +106,20 @@ def test_copy_puts_the_download_on_the_clipboard_as_png(app: webdriver.Chrome) -
     assert (ours[:, :, 3] == 255).all()
     error = np.abs(ours[:, :, :3] - np.asarray(download.convert("RGB")).astype(int)).mean()
     assert error < 4, error
-    Select(app.find_element(By.CSS_SELECTOR, "[data-format]")).select_by_value("png")
-    Select(app.find_element(By.CSS_SELECTOR, "[data-framing]")).select_by_value("original")
+    Select(app.driver.find_element(By.CSS_SELECTOR, "[data-format]")).select_by_value("png")
+    Select(app.driver.find_element(By.CSS_SELECTOR, "[data-framing]")).select_by_value("original")
 
 
-def test_share_and_launch_queue_offered_as_the_browser_allows(app: webdriver.Chrome) -> None:
-    support = app.execute_script(HAND_OFF_SUPPORT)
+def test_share_and_launch_queue_offered_as_the_browser_allows(app: ChromiumPage) -> None:
+    support = app.execute(HAND_OFF_SUPPORT)
     print("chromium hand-off support:", support)
     assert support["imageClipboard"] and support["copyButton"] == "true"
     assert support["shareButton"] is support["shareFiles"]
 
 
-def test_drag_out_gives_the_download(app: webdriver.Chrome) -> None:
+def test_drag_out_gives_the_download(app: ChromiumPage) -> None:
     url = stage_ready(app)
-    dragged: dict[str, str] = app.execute_script("""
+    dragged: dict[str, str] = app.execute("""
         const drag = document.querySelector('[data-stage-drag]');
         const transfer = new DataTransfer();
         const start = new DragEvent('dragstart', {dataTransfer: transfer, bubbles: true, cancelable: true});
@@ -127,11 +127,11 @@ def test_drag_out_gives_the_download(app: webdriver.Chrome) -> None:
         return {download: transfer.getData('DownloadURL'), uri: transfer.getData('text/uri-list')};""")
     assert dragged["download"] == "image/png:coffee-nobg.png:" + url
     assert dragged["uri"] == url
-    assert fetch_bytes(app, url) == fetch_bytes(app, app.find_element(
+    assert fetch_bytes(app, url) == fetch_bytes(app, app.driver.find_element(
         By.CSS_SELECTOR, "[data-job] a[data-action=download]").get_attribute("href"))
 
 
-def test_photos_shared_to_the_app_land_in_the_queue(app: webdriver.Chrome, server: Server) -> None:
+def test_photos_shared_to_the_app_land_in_the_queue(app: ChromiumPage, server: Server) -> None:
     server.clear_log()
     shared = [png_bytes(small(photos.astronaut())), png_bytes(small(photos.coffee()))]
     # What the system sends a share_target: a multipart POST, here through the page's own
@@ -160,6 +160,6 @@ def test_photos_shared_to_the_app_land_in_the_queue(app: webdriver.Chrome, serve
     jobs = wait_for_jobs(app, 2)
     assert [job["name"] for job in jobs] == ["shared one.png", "shared-two.png"], jobs
     assert all(job["state"] == "done" for job in jobs), jobs
-    assert contract.SHARED_QUERY not in app.current_url
+    assert contract.SHARED_QUERY not in app.driver.current_url
     # Taken once: the kept copies are gone, so a reload adds nothing.
     assert not run_async(app, "return await caches.has(args[0]);", contract.shared_cache_name(server.url))

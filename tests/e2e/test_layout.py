@@ -16,55 +16,53 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image
-from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 from skimage import data as samples
 
 from backgrone.core import backdrop
 from support.backdrop_reference import blurred_background
-from support.browser import fetch_bytes, run_async
+from support.browser import fetch_bytes, ready
+from support.chromium import ChromiumPage
 from support.queue_page import ENGINE, TIMEOUT, image_at, jobs, wait_links_ready
-from support.server import ROOT
 
 pytestmark = pytest.mark.e2e
 
 DESKTOP = (1280, 800, False)
 PHONE = (390, 844, True)
 SIZE = 256
-AXE = (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text()
 
 
 def photo() -> np.ndarray:
     return np.asarray(Image.fromarray(samples.astronaut()).crop((128, 0, 128 + SIZE, SIZE)))
 
 
-def emulate(page: webdriver.Chrome, size: tuple[int, int, bool], scheme: str = "light") -> None:
+def emulate(page: ChromiumPage, size: tuple[int, int, bool], scheme: str = "light") -> None:
     width, height, mobile = size
-    page.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+    page.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
         "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
-    page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [
+    page.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [
         {"name": "prefers-color-scheme", "value": scheme},
         {"name": "prefers-reduced-motion", "value": "reduce"}]})
 
 
-def fresh(page: webdriver.Chrome, size: tuple[int, int, bool]) -> None:
+def fresh(page: ChromiumPage, size: tuple[int, int, bool]) -> None:
     """The page loaded anew at this size (an empty queue), the Lightweight engine chosen."""
     emulate(page, size)
-    page.get(page.current_url)
-    run_async(page, "await window.backgrone.ready;")
-    radio = WebDriverWait(page, 60).until(
+    page.get(page.driver.current_url)
+    ready(page)
+    radio = WebDriverWait(page.driver, 60).until(
         lambda d: d.find_element(By.CSS_SELECTOR, f'input[name=engine][value="{ENGINE}"]'))
-    page.execute_script("arguments[0].click()", radio)
+    page.execute("arguments[0].click()", radio)
 
 
-def add_photo(page: webdriver.Chrome, path: Path) -> None:
-    page.find_element(By.CSS_SELECTOR, "[data-images]").send_keys(str(path))
+def add_photo(page: ChromiumPage, path: Path) -> None:
+    page.driver.find_element(By.CSS_SELECTOR, "[data-images]").send_keys(str(path))
 
 
-def placement(page: webdriver.Chrome, selector: str) -> dict[str, Any]:
+def placement(page: ChromiumPage, selector: str) -> dict[str, Any]:
     """Where the element is in the viewport, how far the page is scrolled, and its overflow."""
-    found: dict[str, Any] = page.execute_script("""
+    found: dict[str, Any] = page.execute("""
         const box = document.querySelector(arguments[0]).getBoundingClientRect();
         const root = document.documentElement;
         return {top: box.top, left: box.left, bottom: box.bottom, right: box.right, width: box.width,
@@ -73,7 +71,7 @@ def placement(page: webdriver.Chrome, selector: str) -> dict[str, Any]:
     return found
 
 
-def assert_in_first_screen(page: webdriver.Chrome, selector: str) -> None:
+def assert_in_first_screen(page: ChromiumPage, selector: str) -> None:
     box = placement(page, selector)
     assert box["scrollY"] == 0 and box["overflow"] <= 0, box
     assert box["width"] > 100 and box["height"] > 100, box
@@ -90,35 +88,36 @@ def picture(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1280x800", "390x844"])
 def test_the_stage_shows_the_photo_at_once_and_its_cutout_in_the_first_screen(
-        page: webdriver.Chrome, picture: Path, size: tuple[int, int, bool]) -> None:
+        page: ChromiumPage, picture: Path, size: tuple[int, int, bool]) -> None:
     fresh(page, size)
-    assert page.find_element(By.CSS_SELECTOR, "[data-layout]").get_attribute("data-has-jobs") == "false"
+    layout = page.driver.find_element(By.CSS_SELECTOR, "[data-layout]")
+    assert layout.get_attribute("data-has-jobs") == "false"
     add_photo(page, picture)
     # At once: the original on the stage, with the job's progress, before any result.
-    viewer = page.find_element(By.CSS_SELECTOR, "[data-viewer]")
+    viewer = page.driver.find_element(By.CSS_SELECTOR, "[data-viewer]")
     assert viewer.is_displayed() and viewer.get_attribute("data-mode") == "pending"
-    assert page.find_element(By.CSS_SELECTOR, "[data-stage-progress]").is_displayed()
-    WebDriverWait(page, 30).until(lambda d: d.execute_script(
+    assert page.driver.find_element(By.CSS_SELECTOR, "[data-stage-progress]").is_displayed()
+    WebDriverWait(page.driver, 30).until(lambda d: d.execute_script(
         "const img = document.querySelector('[data-before]'); return img.complete && img.naturalWidth > 0"))
     assert_in_first_screen(page, "[data-before]")
-    assert page.find_element(By.CSS_SELECTOR, "[data-layout]").get_attribute("data-has-jobs") == "true"
+    assert page.driver.find_element(By.CSS_SELECTOR, "[data-layout]").get_attribute("data-has-jobs") == "true"
     # Then the cutout, without anyone asking, focus left where it was.
-    WebDriverWait(page, TIMEOUT).until(lambda d: viewer.get_attribute("data-mode") == "result")
+    WebDriverWait(page.driver, TIMEOUT).until(lambda d: viewer.get_attribute("data-mode") == "result")
     assert [j["state"] for j in jobs(page)] == ["done"]
     assert_in_first_screen(page, "[data-canvas]")
-    download = page.find_element(By.CSS_SELECTOR, "[data-stage-download]")
-    touch_up = page.find_element(By.CSS_SELECTOR, "[data-brush-toggle]")
+    download = page.driver.find_element(By.CSS_SELECTOR, "[data-stage-download]")
+    touch_up = page.driver.find_element(By.CSS_SELECTOR, "[data-brush-toggle]")
     assert download.is_displayed() and touch_up.is_displayed()
     assert "primary" in (download.get_attribute("class") or "")
     box = placement(page, "[data-stage-download]")
     assert 0 <= box["top"] and box["bottom"] <= box["innerHeight"]
-    assert page.execute_script("return document.activeElement === document.body")
+    assert page.execute("return document.activeElement === document.body")
 
 
-def visible_targets(page: webdriver.Chrome) -> list[dict[str, Any]]:
+def visible_targets(page: ChromiumPage) -> list[dict[str, Any]]:
     """Every control a finger can reach and the box it is reached through: a radio or checkbox
     through its label."""
-    found: list[dict[str, Any]] = page.execute_script("""
+    found: list[dict[str, Any]] = page.execute("""
         const out = [];
         const seen = new Set();
         for (const el of document.querySelectorAll(
@@ -139,14 +138,14 @@ def visible_targets(page: webdriver.Chrome) -> list[dict[str, Any]]:
     return found
 
 
-def test_phone_touch_targets_labels_and_brush(page: webdriver.Chrome) -> None:
+def test_phone_touch_targets_labels_and_brush(page: ChromiumPage) -> None:
     """390x844, the photo of the last test on the stage, the settings open, the brush on."""
     emulate(page, PHONE)
-    page.find_element(By.CSS_SELECTOR, "[data-settings] > summary").click()
-    assert page.find_element(By.CSS_SELECTOR, "[data-settings]").get_attribute("open") is not None
-    page.find_element(By.CSS_SELECTOR, "[data-brush-toggle]").click()
-    controls = page.find_element(By.CSS_SELECTOR, "[data-brush-controls]")
-    WebDriverWait(page, TIMEOUT).until(lambda d: controls.get_attribute("data-ready") == "true")
+    page.driver.find_element(By.CSS_SELECTOR, "[data-settings] > summary").click()
+    assert page.driver.find_element(By.CSS_SELECTOR, "[data-settings]").get_attribute("open") is not None
+    page.driver.find_element(By.CSS_SELECTOR, "[data-brush-toggle]").click()
+    controls = page.driver.find_element(By.CSS_SELECTOR, "[data-brush-controls]")
+    WebDriverWait(page.driver, TIMEOUT).until(lambda d: controls.get_attribute("data-ready") == "true")
     targets = visible_targets(page)
     assert len(targets) > 30
     small = [t for t in targets if t["width"] < 44 or t["height"] < 44]
@@ -154,7 +153,7 @@ def test_phone_touch_targets_labels_and_brush(page: webdriver.Chrome) -> None:
     assert max(t["right"] for t in targets) <= 390
     assert placement(page, "[data-layout]")["overflow"] <= 0
     # Each radio and checkbox sits on the line of its label, the label after it.
-    misplaced = page.execute_script("""
+    misplaced = page.execute("""
         return Array.from(document.querySelectorAll('input[type=radio], input[type=checkbox]'))
           .filter(input => input.checkVisibility())
           .map(input => {
@@ -168,36 +167,37 @@ def test_phone_touch_targets_labels_and_brush(page: webdriver.Chrome) -> None:
           }).filter(Boolean);""")
     assert misplaced == []
     # A finger painting on the cutout does not scroll the page, nor does one on the divider.
-    actions = page.execute_script("""
+    actions = page.execute("""
         return ['[data-canvas]', '[data-divider]'].map(
           s => getComputedStyle(document.querySelector(s)).touchAction);""")
     assert actions == ["none", "none"]
-    page.find_element(By.CSS_SELECTOR, "[data-brush-toggle]").click()
+    page.driver.find_element(By.CSS_SELECTOR, "[data-brush-toggle]").click()
 
 
-def test_axe_finds_no_serious_or_critical_violations_at_both_sizes_and_themes(page: webdriver.Chrome) -> None:
-    page.execute_script(AXE)
+def test_axe_finds_no_serious_or_critical_violations_at_both_sizes_and_themes(page: ChromiumPage,
+                                                                              axe: str) -> None:
+    page.execute(axe)
     for size in (DESKTOP, PHONE):
         for scheme in ("light", "dark"):
             emulate(page, size, scheme)
-            results = run_async(page, "return await axe.run(document, {resultTypes: ['violations']});")
+            results = page.run_async("return await axe.run(document, {resultTypes: ['violations']});")
             bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
                    for v in results["violations"] if v["impact"] in ("serious", "critical")]
             assert bad == [], (size, scheme)
     emulate(page, DESKTOP)
 
 
-def test_blurred_photo_background_matches_the_numpy_reference(page: webdriver.Chrome) -> None:
+def test_blurred_photo_background_matches_the_numpy_reference(page: ChromiumPage) -> None:
     emulate(page, DESKTOP)
     job = jobs(page)[0]
     cutout = np.asarray(image_at(page, job["href"])).astype(int)
-    blur = page.find_element(By.CSS_SELECTOR, "input[name=background][value=blur]")
+    blur = page.driver.find_element(By.CSS_SELECTOR, "input[name=background][value=blur]")
     blur.click()
-    assert "blurred background" in page.find_element(By.CSS_SELECTOR, "[data-settings-summary]").text
+    assert "blurred background" in page.driver.find_element(By.CSS_SELECTOR, "[data-settings-summary]").text
     # On the stage at once: the backdrop is the worker's blurred photo.
-    WebDriverWait(page, TIMEOUT).until(lambda d: d.find_element(
+    WebDriverWait(page.driver, TIMEOUT).until(lambda d: d.find_element(
         By.CSS_SELECTOR, "[data-backdrop]").get_attribute("data-blur-ready") == "true")
-    shown = page.execute_script(
+    shown = page.execute(
         "return document.querySelector('[data-backdrop]').style.backgroundImage")
     assert shown.startswith('url("blob:')
     made = [j for j in wait_links_ready(page, ".png") if j["id"] == job["id"]][0]
@@ -220,7 +220,7 @@ def test_blurred_photo_background_matches_the_numpy_reference(page: webdriver.Ch
     preview_url = shown[5:-2]
     preview = np.asarray(image_at(page, preview_url).convert("RGB")).astype(int)
     assert np.abs(preview[background] - reference[background].astype(int)).max() <= 1
-    page.find_element(By.CSS_SELECTOR, "input[name=background][value=transparent]").click()
+    page.driver.find_element(By.CSS_SELECTOR, "input[name=background][value=transparent]").click()
     wait_links_ready(page, ".png")
 
 
@@ -243,26 +243,26 @@ return {written, files, asked: window.asked};
 
 
 def test_save_all_to_a_folder_writes_each_result_and_overwrites_only_when_asked(
-        page: webdriver.Chrome) -> None:
-    button = page.find_element(By.CSS_SELECTOR, "[data-save-folder]")
+        page: ChromiumPage) -> None:
+    button = page.driver.find_element(By.CSS_SELECTOR, "[data-save-folder]")
     assert button.is_displayed()  # Chromium has showDirectoryPicker; the zip stays beside it
-    assert page.find_element(By.CSS_SELECTOR, "[data-download-all]").is_displayed()
+    assert page.driver.find_element(By.CSS_SELECTOR, "[data-download-all]").is_displayed()
     job = jobs(page)[0]
     expected = fetch_bytes(page, job["href"])
-    first = run_async(page, SAVE_TO_OPFS, "cutouts", True)
+    first = page.run_async(SAVE_TO_OPFS, "cutouts", True)
     assert first["written"] == ["astronaut-nobg.png"] and first["asked"] == ""
     assert {name: base64.b64decode(body) for name, body in first["files"].items()} == {
         "astronaut-nobg.png": expected}
     # Again into the same folder: the user is asked; "Cancel" keeps the file, the new one is numbered.
-    kept = run_async(page, SAVE_TO_OPFS, "cutouts", False)
+    kept = page.run_async(SAVE_TO_OPFS, "cutouts", False)
     assert "astronaut-nobg.png" in kept["asked"] and "Replace" in kept["asked"]
     assert kept["written"] == ["astronaut-nobg-2.png"]
     assert sorted(kept["files"]) == ["astronaut-nobg-2.png", "astronaut-nobg.png"]
     assert base64.b64decode(kept["files"]["astronaut-nobg-2.png"]) == expected
     # "OK" replaces it, adding nothing.
-    replaced = run_async(page, SAVE_TO_OPFS, "cutouts", True)
+    replaced = page.run_async(SAVE_TO_OPFS, "cutouts", True)
     assert replaced["written"] == ["astronaut-nobg.png"] and replaced["asked"]
     assert sorted(replaced["files"]) == ["astronaut-nobg-2.png", "astronaut-nobg.png"]
-    live = page.execute_script(
+    live = page.execute(
         "return Array.from(document.querySelectorAll('[data-live] p')).map(p => p.textContent)")
     assert "Saved 1 image to the folder cutouts" in live, live

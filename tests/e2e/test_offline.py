@@ -13,13 +13,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from selenium import webdriver
-from selenium.webdriver.support.ui import WebDriverWait
 
 from backgrone.core.threads import threads_note
 from support import photos
-from support.browser import fetch_bytes, png_from, remove_background, run_async
-from support.offline import copy_site, page_state, redeploy, reload, set_offline, wait_until_isolated
+from support.browser import (
+    fetch_bytes, page_state, png_from, ready, reload, remove_background, shown, wait_until,
+    wait_until_isolated,
+)
+from support.chromium import ChromiumPage
+from support.offline import copy_site, redeploy, set_offline
 from support.server import Server
 
 pytestmark = pytest.mark.e2e
@@ -38,10 +40,10 @@ def plain_host(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 
 @pytest.fixture(scope="module")
-def first_visit(browser: webdriver.Chrome, plain_host: Server) -> webdriver.Chrome:
+def first_visit(browser: ChromiumPage, plain_host: Server) -> ChromiumPage:
     browser.get(plain_host.url)
     wait_until_isolated(browser)
-    run_async(browser, "await window.backgrone.ready;")
+    ready(browser)
     return browser
 
 
@@ -58,7 +60,7 @@ def assert_cutout(png_bytes: bytes, source: Image.Image) -> None:
     assert (alpha == 0).mean() > 0.05 and (alpha == 255).mean() > 0.05
 
 
-def test_service_worker_isolates_a_plain_host(first_visit: webdriver.Chrome, plain_host: Server) -> None:
+def test_service_worker_isolates_a_plain_host(first_visit: ChromiumPage, plain_host: Server) -> None:
     with urllib.request.urlopen(plain_host.url) as response:
         assert response.headers["Cross-Origin-Opener-Policy"] is None
         assert response.headers["Cross-Origin-Embedder-Policy"] is None
@@ -67,20 +69,20 @@ def test_service_worker_isolates_a_plain_host(first_visit: webdriver.Chrome, pla
     assert state["isolated"] and state["controlled"]
     # Exactly one reload got there, and its mark keeps it from ever happening again in this tab.
     assert state["navigation"] == "reload"
-    assert page.execute_script("return sessionStorage.getItem('backgrone:isolating-reload')") == "1"
-    scope = run_async(page, "return (await navigator.serviceWorker.getRegistration()).scope;")
+    assert page.execute("return sessionStorage.getItem('backgrone:isolating-reload')") == "1"
+    scope = page.run_async("return (await navigator.serviceWorker.getRegistration()).scope;")
     assert scope == plain_host.url
-    status = page.execute_script("return window.backgrone.status();")
+    status = page.execute("return window.backgrone.status();")
     print(f"with the service worker on a plain host: {status}")
     assert status["isolated"] is True
     assert status["threads"] >= 2
-    page.execute_script("window.sameDocument = true;")
+    page.execute("window.sameDocument = true;")
 
 
-def test_installable_from_the_sub_path(first_visit: webdriver.Chrome, plain_host: Server) -> None:
+def test_installable_from_the_sub_path(first_visit: ChromiumPage, plain_host: Server) -> None:
     page = first_visit
-    assert page.execute_cdp_cmd("Page.getInstallabilityErrors", {})["installabilityErrors"] == []
-    app = page.execute_cdp_cmd("Page.getAppManifest", {})
+    assert page.driver.execute_cdp_cmd("Page.getInstallabilityErrors", {})["installabilityErrors"] == []
+    app = page.driver.execute_cdp_cmd("Page.getAppManifest", {})
     assert app["errors"] == []
     manifest = app["manifest"]
     assert manifest["startUrl"] == manifest["scope"] == plain_host.url
@@ -93,48 +95,48 @@ def test_installable_from_the_sub_path(first_visit: webdriver.Chrome, plain_host
     assert {icon["sizes"] for icon in manifest["icons"]} >= {"192x192", "512x512"}
 
 
-def test_second_photo_works_offline(first_visit: webdriver.Chrome, plain_host: Server) -> None:
+def test_second_photo_works_offline(first_visit: ChromiumPage, plain_host: Server) -> None:
     page = first_visit
     online = photos.astronaut()
     first = remove_background(page, encoded(online, "JPEG"), "image/jpeg", "astronaut.jpg", ENGINE)
     assert_cutout(first["png"], online)
     # ORT has started: the status now holds the thread count read back from it.
-    told = page.execute_script("return window.backgrone.status();")
-    cores = page.execute_script("return navigator.hardwareConcurrency;")
+    told = page.execute("return window.backgrone.status();")
+    cores = page.execute("return navigator.hardwareConcurrency;")
     print(f"threads after the first session: {told}, hardwareConcurrency {cores}")
     assert told["started"] and told["sharedMemory"]
     assert told["threads"] == min(cores, 4)  # 2 on a 2-core machine
-    note = page.find_element("css selector", "[data-threads]").text
+    note = page.text("[data-threads]")
     assert note == threads_note(told["threads"], True, True)
     # No second reload happened while the first photo was processed.
-    assert page.execute_script("return window.sameDocument === true;")
+    assert page.execute("return window.sameDocument === true;")
 
     plain_host.stop()
     set_offline(page, True)
     try:
         began = time.monotonic()
         reload(page)
-        run_async(page, "await window.backgrone.ready;")
+        ready(page)
         state = page_state(page)
         assert state["isolated"] and state["controlled"]
-        assert page.execute_script("return window.backgrone.status().threads;") >= 2
+        assert page.execute("return window.backgrone.status().threads;") >= 2
         offline = photos.coffee()
         second = remove_background(page, encoded(offline, "PNG"), "image/png", "coffee.png", ENGINE)
         print(f"offline: reload to PNG {time.monotonic() - began:.1f} s, timings {second['timings']}")
         assert_cutout(second["png"], offline)
-        assert not run_async(page, "return navigator.onLine;")
+        assert not page.run_async("return navigator.onLine;")
     finally:
         set_offline(page, False)
 
 
-def test_new_build_prompts_and_reloads_into_it(browser: webdriver.Chrome, site: Path,
+def test_new_build_prompts_and_reloads_into_it(browser: ChromiumPage, site: Path,
                                                tmp_path: Path) -> None:
     deployed = copy_site(site, tmp_path / "site")
     host = Server(tmp_path / "requests.log", root=deployed, prefix=PREFIX, isolate=False)
     try:
         browser.get(host.url)
         wait_until_isolated(browser)
-        before = run_async(browser, "return await caches.keys();")
+        before = browser.run_async("return await caches.keys();")
         assert len(before) == 1
 
         # Deploy a changed build: a new page, and the service worker the build makes for it.
@@ -147,19 +149,19 @@ def test_new_build_prompts_and_reloads_into_it(browser: webdriver.Chrome, site: 
 
         # The next visit is served by the old build, while the browser fetches the new one.
         reload(browser)
-        WebDriverWait(browser, 120).until(
-            lambda d: d.find_element("css selector", PROMPT).is_displayed())
-        prompt = browser.find_element("css selector", PROMPT)
-        assert "new version" in prompt.text
-        assert not browser.execute_script(deployed_meta)
+        wait_until(browser, "return document.querySelector(arguments[0])?.getClientRects().length > 0;",
+                   120, PROMPT)
+        assert shown(browser, PROMPT)
+        assert "new version" in browser.text(PROMPT)
+        assert not browser.execute(deployed_meta)
 
-        prompt.find_element("css selector", "button").click()
-        WebDriverWait(browser, 60).until(lambda d: d.execute_script(deployed_meta))
+        browser.click(PROMPT + " button")
+        wait_until(browser, deployed_meta, 60)
         state = wait_until_isolated(browser)
         assert state["navigation"] == "reload"
-        assert not browser.find_element("css selector", PROMPT).is_displayed()
+        assert not shown(browser, PROMPT)
         # The old version's cache is gone; only the new one's is left.
-        after = run_async(browser, "return await caches.keys();")
+        after = browser.run_async("return await caches.keys();")
         assert len(after) == 1 and after[0].endswith(" " + version)
     finally:
         host.stop()
@@ -193,40 +195,40 @@ return sessionStorage.getItem('backgrone:isolating-reload');
 """
 
 
-def ungate(browser: webdriver.Chrome, gate: dict[str, str]) -> None:
+def ungate(browser: ChromiumPage, gate: dict[str, str]) -> None:
     if gate:
         identifier = gate.pop("identifier")
-        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": identifier})
+        browser.driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": identifier})
 
 
-def test_no_isolating_reload_while_a_photo_is_queued(browser: webdriver.Chrome, tmp_path: Path) -> None:
+def test_no_isolating_reload_while_a_photo_is_queued(browser: ChromiumPage, tmp_path: Path) -> None:
     """The first visit's service worker takes control while a photo is in the queue: the page
     stays as it is (not isolated) and finishes the photo; the next visit is isolated."""
     host = Server(tmp_path / "requests.log", prefix=PREFIX, isolate=False)
-    gate = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": REGISTER_GATE})
+    gate = browser.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": REGISTER_GATE})
     try:
         browser.get(host.url)
-        run_async(browser, "await window.backgrone.ready;")
+        ready(browser)
         state = page_state(browser)
         assert not state["isolated"] and not state["controlled"]
-        browser.execute_script("window.sameDocument = true;")
+        browser.execute("window.sameDocument = true;")
         source = photos.coffee()
-        queued = run_async(browser, QUEUE_PHOTO, base64.b64encode(encoded(source, "PNG")).decode(),
+        queued = browser.run_async(QUEUE_PHOTO, base64.b64encode(encoded(source, "PNG")).decode(),
                            "image/png", "coffee.png", ENGINE)
         assert queued == 1
-        mark = run_async(browser, OPEN_GATE_AND_AWAIT_CONTROL)
+        mark = browser.run_async(OPEN_GATE_AND_AWAIT_CONTROL)
         assert mark is None  # the reload was not even attempted
-        png_url = run_async(browser, "return URL.createObjectURL((await window.queuedJob).png);")
+        png_url = browser.run_async("return URL.createObjectURL((await window.queuedJob).png);")
         assert_cutout(fetch_bytes(browser, png_url), source)
-        assert browser.execute_script("return window.sameDocument === true;")
+        assert browser.execute("return window.sameDocument === true;")
         state = page_state(browser)
         assert state["controlled"] and not state["isolated"] and state["navigation"] == "navigate"
         ungate(browser, gate)
         # The user's next visit comes through the service worker, isolated, with threads.
         reload(browser)
         wait_until_isolated(browser)
-        run_async(browser, "await window.backgrone.ready;")
-        assert browser.execute_script("return window.backgrone.status().threads;") >= 2
+        ready(browser)
+        assert browser.execute("return window.backgrone.status().threads;") >= 2
     finally:
         ungate(browser, gate)
         host.stop()

@@ -5,18 +5,20 @@ import re
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
 from selenium.webdriver.support.ui import WebDriverWait
 
+from backgrone.core.engines import ENGINES
 from policy import HEADER_POLICY, META_POLICY
 from support import photos
-from support.browser import NetLog, wait_for_jobs
-from support.server import ROOT, Server
+from support.browser import wait_for, wait_for_jobs
+from support.chromium import ChromiumPage, NetLog
+from support.server import Server
 
 # Absolute URLs that may appear in public/ because nothing ever loads them, each with why.
 NEVER_FETCHED = {
-    # The Balanced engine's provenance, shown to the user; only `make models` downloads it.
-    "https://huggingface.co/briaai/RMBG-1.4/resolve/main/onnx/model_quantized.onnx",
+    # The engines' provenance (a download address in the engine table), shown to the user; only
+    # `make models` downloads them.
+    *[engine.source for engine in ENGINES if "://" in engine.source],
     # A link in onnxruntime-web's console warning about cross-origin isolation.
     "https://web.dev/cross-origin-isolation-guide/",
     # XML namespace names in SVG markup: identifiers, not addresses.
@@ -27,11 +29,11 @@ NEVER_FETCHED = {
 TEXT_SUFFIXES = {".html", ".css", ".js", ".mjs", ".json", ".webmanifest", ".txt", ""}
 
 
-def test_the_csp_is_the_same_everywhere() -> None:
-    html = (ROOT / "public" / "index.html").read_text()
+def test_the_csp_is_the_same_everywhere(site: Path) -> None:
+    html = (site / "index.html").read_text()
     metas = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', html)
     assert metas == [META_POLICY]
-    assert "  Content-Security-Policy: " + HEADER_POLICY in (ROOT / "public" / "_headers").read_text()
+    assert "  Content-Security-Policy: " + HEADER_POLICY in (site / "_headers").read_text()
     assert "'unsafe-inline'" not in HEADER_POLICY and "'unsafe-eval'" not in HEADER_POLICY
     assert "connect-src 'self' blob:" in HEADER_POLICY and "default-src 'self'" in HEADER_POLICY
 
@@ -47,15 +49,15 @@ def test_no_third_party_address_in_the_site(site: Path) -> None:
 
 
 @pytest.mark.e2e
-def test_processing_photos_sends_nothing_anywhere(page: webdriver.Chrome, server: Server, net_log: NetLog,
+def test_processing_photos_sends_nothing_anywhere(page: ChromiumPage, server: Server, net_log: NetLog,
                                                   tmp_path: Path) -> None:
-    WebDriverWait(page, 30).until(lambda d: d.find_elements("css selector", "#engine-lightweight"))
-    page.find_element("css selector", "#engine-lightweight").click()
+    wait_for(page, "#engine-lightweight", 30)
+    page.click("#engine-lightweight")
     paths = [photos.save(photos.astronaut().resize((200, 200)), tmp_path, "a.jpg"),
              photos.save(photos.coffee().resize((240, 160)), tmp_path, "b.png")]
-    page.find_element("css selector", "input[type=file]").send_keys("\n".join(map(str, paths)))
+    page.upload("input[type=file]", paths)
     assert [job["state"] for job in wait_for_jobs(page, 2)] == ["done", "done"]
-    WebDriverWait(page, 15).until(
+    WebDriverWait(page.driver, 15).until(
         lambda d: any("/models/lightweight/" in r["url"] for r in net_log.page_requests(server.origin)))
     sent = net_log.page_requests(server.origin)
     assert len(sent) > 10  # the page, its bundles, ORT, the model chunks: the log sees workers too
@@ -63,6 +65,6 @@ def test_processing_photos_sends_nothing_anywhere(page: webdriver.Chrome, server
         assert request["url"].startswith(server.origin + "/"), request["url"]
         assert request["method"] == "GET" and "upload_id" not in request, request
         assert len(request["url"]) < 300, "no data smuggled into a query string"
-    violations = [entry["message"] for entry in page.get_log("browser")
+    violations = [entry["message"] for entry in page.driver.get_log("browser")
                   if "Content Security Policy" in entry["message"]]
     assert violations == []

@@ -7,15 +7,14 @@ import io
 import numpy as np
 import pytest
 from scipy import ndimage
-from selenium import webdriver
 
 from support import photos, reference
-from support.browser import png_from, remove_background
+from support.browser import Page, png_from, remove_background
 
 pytestmark = pytest.mark.e2e
 
 
-def cutout(page: webdriver.Chrome, data: bytes, options: dict[str, object]) -> np.ndarray:
+def cutout(page: Page, data: bytes, options: dict[str, object]) -> np.ndarray:
     result = remove_background(page, data, "image/png", "coffee.png", options)
     for stage in ("postprocess", "total"):
         assert result["timings"][stage] > 0, stage
@@ -24,7 +23,7 @@ def cutout(page: webdriver.Chrome, data: bytes, options: dict[str, object]) -> n
     return np.asarray(png)
 
 
-def test_refine_true_and_false_both_work_and_differ_at_the_edge(page: webdriver.Chrome) -> None:
+def test_refine_true_and_false_both_work_and_differ_at_the_edge(page: Page) -> None:
     photo = photos.coffee()
     buffer = io.BytesIO()
     photo.save(buffer, "PNG")
@@ -35,7 +34,7 @@ def test_refine_true_and_false_both_work_and_differ_at_the_edge(page: webdriver.
     assert plain.shape == refined.shape == (photo.height, photo.width, 4)
     # Off is the plain pipeline: it agrees with native onnxruntime's bilinear mask.
     iou, mad = reference.agreement(plain[..., 3], reference.alpha(photo, "lightweight"))
-    assert iou >= 0.99 and mad <= 2 / 255
+    assert iou >= reference.MIN_IOU and mad <= reference.MAX_MAD
     # Off is the default (protocol.REFINE_DEFAULT, issue 16); on is a cutout too.
     assert np.array_equal(default, plain)
     alpha = refined[..., 3].astype(int)
@@ -57,8 +56,8 @@ def test_refine_true_and_false_both_work_and_differ_at_the_edge(page: webdriver.
     assert (np.abs(refined[..., :3][soft].astype(int) - rgb[soft]).max(axis=1) > 8).sum() > 20
 
 
-def test_page_offers_the_toggle_unchecked(page: webdriver.Chrome) -> None:
-    box = page.find_element("css selector", "input[type=checkbox][data-refine]")
-    assert not box.is_selected()
-    label = page.execute_script("return arguments[0].closest('label').textContent", box)
+def test_page_offers_the_toggle_unchecked(page: Page) -> None:
+    box = "input[type=checkbox][data-refine]"
+    assert page.execute("return document.querySelector(arguments[0]).checked === false;", box)
+    label = page.execute("return document.querySelector(arguments[0]).closest('label').textContent", box)
     assert "Refine edges" in label

@@ -9,10 +9,9 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
-from selenium import webdriver
 
 from support import photos
-from support.browser import png_from, remove_background, run_async
+from support.browser import Page, png_from, remove_background
 
 pytestmark = pytest.mark.e2e
 
@@ -37,9 +36,9 @@ def photo_png() -> bytes:
 
 
 @pytest.fixture()
-def limits(page: webdriver.Chrome) -> Iterator[webdriver.Chrome]:
+def limits(page: Page) -> Iterator[Page]:
     yield page
-    run_async(page, SET_LIMIT, ONE_CANVAS_PIXELS, BAND_PIXELS)
+    page.run_async(SET_LIMIT, ONE_CANVAS_PIXELS, BAND_PIXELS)
 
 
 def chunks(data: bytes) -> list[tuple[bytes, bytes]]:
@@ -53,13 +52,13 @@ def chunks(data: bytes) -> list[tuple[bytes, bytes]]:
 
 
 @pytest.mark.parametrize("refine", [True, False])
-def test_stream_path_gives_the_one_canvas_pixels(limits: webdriver.Chrome, photo_png: bytes,
+def test_stream_path_gives_the_one_canvas_pixels(limits: Page, photo_png: bytes,
                                                  refine: bool) -> None:
     options = {"engine": "lightweight", "refine": refine}
-    run_async(limits, SET_LIMIT, ONE_CANVAS_PIXELS, BAND_PIXELS)
+    limits.run_async(SET_LIMIT, ONE_CANVAS_PIXELS, BAND_PIXELS)
     one = remove_background(limits, photo_png, "image/png", "cup.png", options)
     # 600 x 400 = 240,000 pixels: over a limit of 100,000, in bands of 37 rows (the last short).
-    run_async(limits, SET_LIMIT, 100000, 600 * 37)
+    limits.run_async(SET_LIMIT, 100000, 600 * 37)
     streamed = remove_background(limits, photo_png, "image/png", "cup.png", options)
     assert streamed["png"] != one["png"]  # another encoder wrote it
     kinds = [kind for kind, _ in chunks(streamed["png"])]

@@ -9,15 +9,15 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image
-from selenium import webdriver
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from skimage import data as samples
 
-from backgrone.core import brush, messages
-from support.browser import fetch_bytes, run_async
+from backgrone.core import brush, errors
+from support.browser import fetch_bytes
+from support.chromium import ChromiumPage
 
 pytestmark = pytest.mark.e2e
 
@@ -33,72 +33,72 @@ def photo() -> np.ndarray:
     return np.asarray(Image.fromarray(samples.astronaut()).crop((128, 0, 128 + SIZE, SIZE)))
 
 
-def download(page: webdriver.Chrome) -> dict[str, str]:
-    found: dict[str, str] = page.execute_script("""
+def download(page: ChromiumPage) -> dict[str, str]:
+    found: dict[str, str] = page.execute("""
         const link = document.querySelector('[data-job] a[data-action=download]');
         return {href: link.href, ready: link.dataset.ready, name: link.getAttribute('download'),
                 hidden: String(link.hidden)};""")
     return found
 
 
-def rgba_at(page: webdriver.Chrome, url: str) -> np.ndarray:
+def rgba_at(page: ChromiumPage, url: str) -> np.ndarray:
     image = Image.open(io.BytesIO(fetch_bytes(page, url)))
     return np.asarray(image.convert("RGBA")).astype(int)
 
 
-def next_download(page: webdriver.Chrome, previous: str) -> tuple[str, np.ndarray]:
+def next_download(page: ChromiumPage, previous: str) -> tuple[str, np.ndarray]:
     """The first ready download made after `previous`, as RGBA."""
-    def made(d: webdriver.Chrome) -> str | bool:
-        link = download(d)
+    def made(_: object) -> str | bool:
+        link = download(page)
         return link["href"] if link["ready"] == "true" and link["href"] != previous else False
-    href: str = WebDriverWait(page, TIMEOUT).until(made)
+    href: str = WebDriverWait(page.driver, TIMEOUT).until(made)
     return href, rgba_at(page, href)
 
 
-def click_pixel(page: webdriver.Chrome, canvas: Any, x: int, y: int) -> None:
+def click_pixel(page: ChromiumPage, canvas: Any, x: int, y: int) -> None:
     """A pointer click on image pixel (x, y) of the brush canvas (selenium offsets from its centre)."""
     rect = canvas.rect
     scale = rect["width"] / SIZE
     dx = int((x + 0.5) * scale - rect["width"] / 2)
     dy = int((y + 0.5) * scale - rect["height"] / 2)
-    ActionChains(page).move_to_element_with_offset(canvas, dx, dy).click().perform()
+    ActionChains(page.driver).move_to_element_with_offset(canvas, dx, dy).click().perform()
 
 
-def shown(page: webdriver.Chrome, x: int, y: int) -> list[int]:
+def shown(page: ChromiumPage, x: int, y: int) -> list[int]:
     """The brush canvas's pixel (x, y): what the user sees."""
-    pixel: list[int] = page.execute_script(
+    pixel: list[int] = page.execute(
         "return Array.from(document.querySelector('[data-canvas]').getContext('2d')"
         ".getImageData(arguments[0], arguments[1], 1, 1).data);", x, y)
     return pixel
 
 
-def console_lines(page: webdriver.Chrome, text: str) -> list[str]:
+def console_lines(page: ChromiumPage, text: str) -> list[str]:
     """The page's console lines since the last call that contain `text`."""
-    return [entry["message"] for entry in page.get_log("browser") if text in entry["message"]]
+    return [entry["message"] for entry in page.driver.get_log("browser") if text in entry["message"]]
 
 
 @pytest.fixture(scope="module")
-def result(page: webdriver.Chrome, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def result(page: ChromiumPage, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """One photo through the picker with the Lightweight engine, edges refined (the toggle on)."""
-    radio = WebDriverWait(page, 60).until(
+    radio = WebDriverWait(page.driver, 60).until(
         lambda d: d.find_element(By.CSS_SELECTOR, f'input[name=engine][value="{ENGINE}"]'))
-    page.execute_script("arguments[0].click()", radio)
-    refine = page.find_element(By.CSS_SELECTOR, "[data-refine]")
+    page.execute("arguments[0].click()", radio)
+    refine = page.driver.find_element(By.CSS_SELECTOR, "[data-refine]")
     if not refine.is_selected():
         refine.click()
     assert refine.is_selected()
     path = tmp_path_factory.mktemp("photos") / "astronaut.png"
     source = photo()
     Image.fromarray(source).save(path)
-    page.find_element(By.CSS_SELECTOR, "[data-images]").send_keys(str(path))
-    WebDriverWait(page, TIMEOUT).until(
+    page.driver.find_element(By.CSS_SELECTOR, "[data-images]").send_keys(str(path))
+    WebDriverWait(page.driver, TIMEOUT).until(
         lambda d: d.find_element(By.CSS_SELECTOR, JOB).get_attribute("data-state") == "done")
     link = download(page)
     return {"href": link["href"], "cutout": rgba_at(page, link["href"]), "photo": source.astype(int)}
 
 
 def test_brush_keeps_refined_edge_colours_and_undo_gives_the_cutout_back(
-        page: webdriver.Chrome, result: dict[str, Any]) -> None:
+        page: ChromiumPage, result: dict[str, Any]) -> None:
     cutout = result["cutout"]
     source = result["photo"]
     alpha = cutout[:, :, 3]
@@ -123,22 +123,22 @@ def test_brush_keeps_refined_edge_colours_and_undo_gives_the_cutout_back(
                   if (alpha[y - 8:y + 8, x - 8:x + 8] == 255).all()
                   and abs(x - centre[0]) + abs(y - centre[1]) > 40)
 
-    press_view = page.find_element(By.CSS_SELECTOR, f"{JOB} [data-action=view]")
-    page.execute_script("arguments[0].focus()", press_view)
+    press_view = page.driver.find_element(By.CSS_SELECTOR, f"{JOB} [data-action=view]")
+    page.execute("arguments[0].focus()", press_view)
     press_view.send_keys(Keys.ENTER)
-    viewer = page.find_element(By.CSS_SELECTOR, "[data-viewer]")
-    WebDriverWait(page, 30).until(lambda d: viewer.is_displayed())
+    viewer = page.driver.find_element(By.CSS_SELECTOR, "[data-viewer]")
+    WebDriverWait(page.driver, 30).until(lambda d: viewer.is_displayed())
     viewer.find_element(By.CSS_SELECTOR, "[data-brush-toggle]").send_keys(Keys.ENTER)
     controls = viewer.find_element(By.CSS_SELECTOR, "[data-brush-controls]")
-    WebDriverWait(page, TIMEOUT).until(lambda d: controls.get_attribute("data-ready") == "true")
-    page.execute_script("""
+    WebDriverWait(page.driver, TIMEOUT).until(lambda d: controls.get_attribute("data-ready") == "true")
+    page.execute("""
         for (const [selector, value] of [['[data-brush-size]', '12'], ['[data-brush-hardness]', '100']]) {
           const control = document.querySelector(selector);
           control.value = value;
           control.dispatchEvent(new Event('input', {bubbles: true}));
         }""")
     canvas = viewer.find_element(By.CSS_SELECTOR, "[data-canvas]")
-    page.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)
+    page.execute("arguments[0].scrollIntoView({block: 'center'})", canvas)
     assert canvas.rect["width"] == SIZE  # fit zoom shows a 256 px result at 100 %
 
     click_pixel(page, canvas, *opaque)
@@ -187,8 +187,8 @@ def test_brush_keeps_refined_edge_colours_and_undo_gives_the_cutout_back(
     viewer.find_element(By.CSS_SELECTOR, "[data-viewer-close]").click()
 
 
-def wait_export_error(page: webdriver.Chrome) -> str:
-    alert = WebDriverWait(page, TIMEOUT).until(
+def wait_export_error(page: ChromiumPage) -> str:
+    alert = WebDriverWait(page.driver, TIMEOUT).until(
         lambda d: d.find_elements(By.CSS_SELECTOR, f"{JOB} {EXPORT_ERROR}") or False)[0]
     assert alert.get_attribute("role") == "alert"
     text: str = alert.text
@@ -196,45 +196,46 @@ def wait_export_error(page: webdriver.Chrome) -> str:
 
 
 def test_a_download_that_cannot_be_made_says_why_and_retries(
-        page: webdriver.Chrome, result: dict[str, Any], tmp_path: Path) -> None:
+        page: ChromiumPage, result: dict[str, Any], tmp_path: Path) -> None:
     console_lines(page, "")  # start the console from here
     # A damaged file picked as the background image: the export worker cannot decode it.
     broken = tmp_path / "backdrop.png"
     broken.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
-    page.find_element(By.CSS_SELECTOR, "[data-bg-file]").send_keys(str(broken))
+    page.driver.find_element(By.CSS_SELECTOR, "[data-bg-file]").send_keys(str(broken))
     text = wait_export_error(page)
-    assert messages.CATALOGUE[messages.BACKGROUND_UNREADABLE] in text
+    assert errors.CATALOGUE[errors.BACKGROUND_UNREADABLE] in text
     link = download(page)
     assert link["ready"] == "false" and link["hidden"] == "true"
     assert len(console_lines(page, "export failed")) == 1
     # Retry really runs the export again (and fails again, for the same reason).
-    retry = page.find_element(By.CSS_SELECTOR, f"{EXPORT_ERROR} [data-action=retry-export]")
-    page.execute_script("arguments[0].focus()", retry)
+    retry = page.driver.find_element(By.CSS_SELECTOR, f"{EXPORT_ERROR} [data-action=retry-export]")
+    page.execute("arguments[0].focus()", retry)
     retry.send_keys(Keys.ENTER)
-    WebDriverWait(page, TIMEOUT).until(lambda d: len(console_lines(d, "export failed")) == 1)
-    assert messages.CATALOGUE[messages.BACKGROUND_UNREADABLE] in wait_export_error(page)
+    WebDriverWait(page.driver, TIMEOUT).until(lambda _: len(console_lines(page, "export failed")) == 1)
+    assert errors.CATALOGUE[errors.BACKGROUND_UNREADABLE] in wait_export_error(page)
     # Keyboard focus stays on the retry button, not lost with the replaced alert.
-    assert page.switch_to.active_element.get_attribute("data-action") == "retry-export"
+    assert page.driver.switch_to.active_element.get_attribute("data-action") == "retry-export"
     # Another choice clears the error and makes the download.
-    page.find_element(By.CSS_SELECTOR, "input[name=background][value=transparent]").click()
-    WebDriverWait(page, TIMEOUT).until(lambda d: download(d)["ready"] == "true")
-    assert not page.find_elements(By.CSS_SELECTOR, EXPORT_ERROR)
+    page.driver.find_element(By.CSS_SELECTOR, "input[name=background][value=transparent]").click()
+    WebDriverWait(page.driver, TIMEOUT).until(lambda _: download(page)["ready"] == "true")
+    assert not page.driver.find_elements(By.CSS_SELECTOR, EXPORT_ERROR)
     assert download(page)["hidden"] == "false"
 
     # The export worker crashes while making a JPEG: the error says so, and a retry (in a
     # fresh worker) makes the JPEG.
-    page.execute_script("window.backgrone.crashExporter();")
-    Select(page.find_element(By.CSS_SELECTOR, "select[data-format]")).select_by_value("jpeg")
+    page.execute("window.backgrone.crashExporter();")
+    Select(page.driver.find_element(By.CSS_SELECTOR, "select[data-format]")).select_by_value("jpeg")
     text = wait_export_error(page)
-    assert messages.CATALOGUE[messages.EXPORTER_CRASHED].split(";")[0] in text
+    assert errors.CATALOGUE[errors.EXPORTER_CRASHED].split(";")[0] in text
     assert console_lines(page, "export worker crashed")
-    page.find_element(By.CSS_SELECTOR, f"{EXPORT_ERROR} [data-action=retry-export]").click()
-    WebDriverWait(page, TIMEOUT).until(lambda d: download(d)["ready"] == "true")
+    page.driver.find_element(By.CSS_SELECTOR, f"{EXPORT_ERROR} [data-action=retry-export]").click()
+    WebDriverWait(page.driver, TIMEOUT).until(lambda _: download(page)["ready"] == "true")
     link = download(page)
-    assert link["name"] == "astronaut-nobg.jpg" and not page.find_elements(By.CSS_SELECTOR, EXPORT_ERROR)
+    assert link["name"] == "astronaut-nobg.jpg"
+    assert not page.driver.find_elements(By.CSS_SELECTOR, EXPORT_ERROR)
     jpeg = Image.open(io.BytesIO(fetch_bytes(page, link["href"])))
     assert jpeg.format == "JPEG" and jpeg.size == (SIZE, SIZE)
     # The zip waits for that download and holds it.
-    blob_size = run_async(page, "return (await window.backgrone.downloadAll()).size;")
+    blob_size = page.run_async("return (await window.backgrone.downloadAll()).size;")
     assert blob_size > 0
-    Select(page.find_element(By.CSS_SELECTOR, "select[data-format]")).select_by_value("png")
+    Select(page.driver.find_element(By.CSS_SELECTOR, "select[data-format]")).select_by_value("png")

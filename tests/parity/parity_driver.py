@@ -7,11 +7,12 @@ from typing import Any, List
 # __pragma__('noskip')
 from parity_support import Random, as_list, clamped_bytes, doubles, dump, floats  # noqa: E402
 from parity_framing import framing_section  # noqa: E402
-from backgrone.core import jobs, messages, protocol  # noqa: E402
+from backgrone.core import jobs, errors, protocol  # noqa: E402
 from backgrone.core.engines import ENGINES, OUTPUT_CLAMP, OUTPUT_MINMAX, find_engine  # noqa: E402
 from backgrone.core.engines import GPU_AS_IS, GPU_FP16, GPU_NONE, with_input_size  # noqa: E402
 from backgrone.core import devices  # noqa: E402
-from backgrone.core.geometry import bilinear_axis, fits  # noqa: E402
+from backgrone.core.bilinear import block_axis, pixel_axis, resize_axis  # noqa: E402
+from backgrone.core.geometry import fits  # noqa: E402
 from backgrone.core.mask import apply_alpha, mask_to_alpha8  # noqa: E402
 from backgrone.core.tensor import rgba_to_nchw  # noqa: E402
 from backgrone.core import backdrop, brush, output, sniff  # noqa: E402
@@ -28,8 +29,13 @@ def main() -> None:
 
     axes = []
     for pair in [[1024, 512], [512, 1024], [7, 3], [3, 7], [1, 5], [5, 1], [1024, 4000]]:
-        axis = bilinear_axis(pair[0], pair[1])
+        axis = resize_axis(pair[0], pair[1])
         axes.append([axis.lo, axis.hi, axis.frac])
+        # Refinement's: the mask at blocks of 3 pixels' centres, and the blocks back to pixels.
+        blocks = block_axis(pair[0], pair[1], 3, (pair[1] + 2) // 3)
+        axes.append([blocks.lo, blocks.hi, blocks.frac])
+        back = pixel_axis(len(blocks.lo), pair[1], 3)
+        axes.append([back.lo, back.hi, back.frac])
     report["axes"] = axes
 
     side = 9
@@ -40,7 +46,7 @@ def main() -> None:
     planes = []
     for engine in ENGINES:
         out = floats(3 * count)
-        rgba_to_nchw(rgba, count, engine.scale, engine.offset, out)
+        rgba_to_nchw(rgba, count, engine.mean, engine.std, out)
         planes.append(as_list(out, 3 * count))
     report["nchw"] = planes
 
@@ -67,7 +73,7 @@ def main() -> None:
         photo = clamped_bytes(4 * width * height)
         for i in range(4 * width * height):
             photo[i] = rng.next_int(256)
-        apply_alpha(mask, side, side, photo, width, height)
+        apply_alpha(mask, side, side, photo, width, height, doubles(width))
         upscaled.append(as_list(photo, 4 * width * height))
     report["apply_alpha"] = upscaled
 
@@ -87,7 +93,7 @@ def main() -> None:
     report["jobs"] = trace
     report["names"] = [jobs.output_name(n) for n in ["photo.jpg", "archive.tar.gz", ".hidden", "plain", ""]]
     report["fractions"] = [protocol.stage_fraction(s, 1, 4) for s in protocol.STAGES]
-    report["messages"] = [messages.message_for(messages.NOT_AN_IMAGE, "x"), messages.message_for("nope", "")]
+    report["messages"] = [errors.message_for(errors.NOT_AN_IMAGE, "x"), errors.message_for("nope", "")]
     try:
         find_engine("nope")
         report["unknown_engine"] = ""
@@ -141,11 +147,12 @@ def devices_section(report: Any) -> None:
         b[i] = i * 0.25 + (0.125 if i == 2 else 0)
     report["largest_difference"] = [devices.largest_difference(a, b, 4), devices.largest_difference(a, a, 4)]
     report["placement"] = devices.placement(PLACEMENT_LOG)
-    report["gpu_message"] = [messages.message_for(messages.GPU_UNAVAILABLE, "the device was lost"),
-                             messages.message_for(messages.GPU_UNAVAILABLE, "")]
+    report["gpu_message"] = [errors.message_for(errors.GPU_UNAVAILABLE, "the device was lost"),
+                             errors.message_for(errors.GPU_UNAVAILABLE, "")]
     small = with_input_size(find_engine("balanced"), 64)
     report["sized"] = [small.input_size, small.engine_id, small.output_mode,
-                       find_engine("balanced").input_size]
+                       find_engine("balanced").input_size, small.mean, small.std, small.source,
+                       small.gpu_form, small.label]
 
 
 def queue_section(report: Any) -> None:
@@ -189,7 +196,7 @@ def output_section(report: Any) -> None:
     # Records built with keyword arguments (the kwargs pragma): every field where it belongs.
     report["engine_table"] = [
         [e.engine_id, e.label, e.summary, e.size_bytes, e.input_name, e.output_name, e.input_size,
-         e.scale, e.offset, e.output_mode, e.source, e.source_key, e.licence, e.recipe]
+         e.mean, e.std, e.output_mode, e.source, e.source_key, e.licence, e.recipe]
         for e in ENGINES]
     report["format_table"] = [[f.format_id, f.label, f.short, f.mime, f.extension, f.alpha, f.lossy]
                               for f in output.FORMATS]
@@ -383,7 +390,7 @@ def strips_section(report: Any, rng: Random) -> None:
         unrefined = band_of(photo, width, top, rows)
         refine.write_rows(band, top, rows, plan, planes, line)
         bands.append(as_list(band, 4 * width * rows))
-        apply_alpha_rows(mask, side, side, unrefined, width, height, top, rows)
+        apply_alpha_rows(mask, side, side, unrefined, width, height, top, rows, doubles(width))
         alphas.append(as_list(unrefined, 4 * width * rows))
     report["banded"] = [bands, alphas]
 

@@ -1,23 +1,15 @@
-"""One small interface over the engines the suite drives, so that a test is written once and
-runs in each: Firefox ESR through Marionette, WebKitGTK's MiniBrowser through WebKitWebDriver.
-
-A `Page` can open a URL, run a script (plain or async), give files to a file input, and say
-what the page wrote to its console. Helpers below it (waits, reloads, the API call) use only
-that interface.
-"""
+"""The engines beside Chromium behind support.browser's `Page`: Firefox ESR through Marionette,
+WebKitGTK's MiniBrowser through WebKitWebDriver; and `start`, which opens any of the three."""
 from __future__ import annotations
 
-import base64
 import glob
 import json
 import os
 import subprocess
-import time
-from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
 
-from support.browser import BLOB_TO_BASE64, JOB_CARDS, REMOVE_BACKGROUND
+from support.browser import SCRIPT_TIMEOUT, Page, SeleniumPage
 from support.server import free_port, wait_listening
 
 FIREFOX = "/usr/bin/firefox-esr"
@@ -25,69 +17,12 @@ WEBKIT_DRIVER = "/usr/bin/WebKitWebDriver"
 # Installed with the WebKitGTK library, in its folder (named for the machine's architecture).
 MINIBROWSER = next(iter(sorted(glob.glob("/usr/lib/*/webkit2gtk-4.1/MiniBrowser"))), "MiniBrowser")
 XVFB = "/usr/bin/Xvfb"
+# The engines test_browsers.py runs its promises in (Chromium runs every other module).
 ENGINES = ("firefox", "webkit")
-SCRIPT_TIMEOUT = 240
-
-# Wraps `body` (an async function body over `args`) for a WebDriver async script: a rejection
-# comes back as {"error": message} so that the test sees the page's own words.
-ASYNC_WRAPPER = (
-    "const done = arguments[arguments.length - 1];"
-    "const args = Array.from(arguments).slice(0, -1);"
-    "(async (...args) => {%s})(...args)"
-    ".then(value => done({value}), error => done({error: String(error && error.message || error)}));"
-)
-
 
 def missing() -> list[str]:
     """The programs these engines need that this machine lacks (see `make browser`)."""
     return [path for path in (FIREFOX, WEBKIT_DRIVER, MINIBROWSER, XVFB) if not Path(path).exists()]
-
-
-class Page(ABC):
-    """A browser with one tab, driven from the test."""
-
-    name = ""
-
-    @abstractmethod
-    def get(self, url: str) -> None:
-        """Navigate and wait for the load event."""
-
-    @abstractmethod
-    def execute(self, script: str, *args: Any) -> Any:
-        """Run `script` (a function body; `arguments` holds `args`) in the page; its return value."""
-
-    @abstractmethod
-    def _execute_async(self, script: str, *args: Any) -> Any:
-        """A WebDriver-style async script: it calls its last argument with the result."""
-
-    @abstractmethod
-    def upload(self, selector: str, paths: list[Path]) -> None:
-        """Give these files to the file input `selector`, as a user choosing them would."""
-
-    @abstractmethod
-    def console(self) -> list[str]:
-        """What the page has written to its console so far (as far as the engine tells)."""
-
-    @abstractmethod
-    def version(self) -> str: ...
-
-    @abstractmethod
-    def quit(self) -> None: ...
-
-    def leaving(self) -> None:
-        """Called before the page's document is replaced (a reload the test starts)."""
-        return None  # nothing to keep for engines that report the console themselves
-
-    def loaded(self) -> None:
-        """Called once a new document has loaded (after get, reloads, the isolating reload)."""
-        return None
-
-    def run_async(self, body: str, *args: Any) -> Any:
-        """Run `body` (the inside of an async function taking `args`) and return its result."""
-        outcome = self._execute_async(ASYNC_WRAPPER % body, *args)
-        if "error" in outcome:
-            raise AssertionError(self.name + " page rejected: " + outcome["error"])
-        return outcome.get("value")
 
 
 class FirefoxPage(Page):
@@ -146,8 +81,8 @@ class FirefoxPage(Page):
         return self.client.execute_async_script(script, script_args=list(args), sandbox=None,
                                                 script_timeout=SCRIPT_TIMEOUT * 1000)
 
-    def upload(self, selector: str, paths: list[Path]) -> None:
-        self.client.find_element("css selector", selector).send_keys("\n".join(map(str, paths)))
+    def find(self, selector: str) -> Any:
+        return self.client.find_element("css selector", selector)
 
     def console(self) -> list[str]:
         return [line for line in self.log_path.read_text(errors="replace").splitlines()
@@ -182,10 +117,11 @@ if (!window.__testConsole) {
 """
 
 
-class WebKitPage(Page):
+class WebKitPage(SeleniumPage):
     """MiniBrowser in automation mode under its own Xvfb display, through WebKitWebDriver."""
 
     name = "webkit"
+    label = "WebKitGTK"
 
     def __init__(self, workdir: Path) -> None:
         from selenium import webdriver
@@ -228,21 +164,9 @@ class WebKitPage(Page):
         except Exception:  # no document yet, or one that is going away
             pass
 
-    def execute(self, script: str, *args: Any) -> Any:
-        return self.driver.execute_script(script, *args)
-
-    def _execute_async(self, script: str, *args: Any) -> Any:
-        return self.driver.execute_async_script(script, *args)
-
-    def upload(self, selector: str, paths: list[Path]) -> None:
-        self.driver.find_element("css selector", selector).send_keys("\n".join(map(str, paths)))
-
     def console(self) -> list[str]:
         current = self.driver.execute_script("return window.__testConsole || [];")
         return self.lines + list(current)
-
-    def version(self) -> str:
-        return "WebKitGTK " + str(self.driver.capabilities.get("browserVersion", "?"))
 
     def quit(self) -> None:
         try:
@@ -262,81 +186,3 @@ def start(engine: str, workdir: Path) -> Page:
     if engine == "webkit":
         return WebKitPage(workdir)
     raise ValueError("unknown engine " + engine)
-
-
-# --- helpers over any Page ---------------------------------------------------------------
-
-def wait_until(page: Page, condition: str, timeout: float = 120, *args: Any) -> Any:
-    """Wait until the script `condition` returns something truthy, across reloads (a script
-    run while the document is being replaced counts as not yet); returns that value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            value = page.execute(condition, *args)
-        except Exception:  # the document is being replaced
-            value = None
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{page.name}: timed out waiting for {condition!r}")
-        time.sleep(0.1)
-
-
-def reload(page: Page) -> None:
-    """The user's reload (location.reload()), waited for until the new document has loaded."""
-    page.leaving()
-    before = page.execute("return performance.timeOrigin;")
-    page.execute("setTimeout(() => location.reload(), 0);")
-    wait_until(page, "return performance.timeOrigin !== arguments[0] && document.readyState === 'complete';",
-               60, before)
-    page.loaded()
-
-
-ISOLATED = """return crossOriginIsolated && !!(navigator.serviceWorker && navigator.serviceWorker.controller)
-              && document.readyState === 'complete' && performance.timeOrigin;"""
-
-
-def wait_until_isolated(page: Page) -> None:
-    """A service worker controls the page and it is crossOriginIsolated (after the first visit's
-    one reload on a plain host)."""
-    wait_until(page, ISOLATED)
-    page.loaded()
-
-
-def ready(page: Page) -> None:
-    page.run_async("await window.backgrone.ready;")
-
-
-# Resolves once `count` jobs have settled, watching the queue's own state changes.
-JOBS_SETTLED = """
-const [count] = args;
-const settled = () => document.querySelectorAll(
-  '[data-job][data-state=done], [data-job][data-state=failed]').length >= count;
-if (!settled()) {
-  await new Promise(resolve => {
-    const observer = new MutationObserver(() => {
-      if (settled()) { observer.disconnect(); resolve(); }
-    });
-    observer.observe(document.body, {subtree: true, childList: true, attributes: true});
-  });
-}
-""" + JOB_CARDS
-
-
-def wait_for_jobs(page: Page, count: int) -> list[dict[str, str]]:
-    jobs: list[dict[str, str]] = page.run_async(JOBS_SETTLED, count)
-    return jobs
-
-
-def fetch_bytes(page: Page, url: str) -> bytes:
-    return base64.b64decode(page.run_async(BLOB_TO_BASE64, url))
-
-
-def remove_background(page: Page, data: bytes, type_: str, name: str,
-                      options: dict[str, Any]) -> dict[str, Any]:
-    """window.backgrone.removeBackground on these bytes; the PNG comes back as bytes."""
-    result: dict[str, Any] = page.run_async(REMOVE_BACKGROUND, base64.b64encode(data).decode(),
-                                            type_, name, options)
-    result["png"] = base64.b64decode(result["png"])
-    result["file"] = base64.b64decode(result["file"])
-    return result

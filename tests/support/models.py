@@ -1,7 +1,6 @@
 """Small ONNX models with a real engine's signature, made by the tests (no weights needed)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -99,10 +98,3 @@ def small_conv_model(path: Path, side: int, fp16: bool = False) -> Path:
     onnx.checker.check_model(model)
     onnx.save(model, str(path))
     return path
-
-
-def balanced_is_bundled(public: Path) -> bool:
-    """Whether this build bundles RMBG-1.4; if not, the tests' models stand in for it as a
-    user's own file (the only engine that takes one)."""
-    manifest = json.loads((public / "models" / "manifest.json").read_text())
-    return "balanced" in manifest["engines"]

@@ -1,69 +1,25 @@
-"""The service worker under test: waiting for it, cutting the network, deploying a new build."""
+"""The service worker under test: cutting the network, deploying a new build."""
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from functools import cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any
-
-from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
-from selenium.webdriver.support.ui import WebDriverWait
+from typing import TYPE_CHECKING
 
 from support import modules
-from support.server import ROOT
+from support.server import ROOT, altered_site
 
-CONTROLLED = """return {isolated: crossOriginIsolated,
-                        controlled: !!(navigator.serviceWorker && navigator.serviceWorker.controller),
-                        navigation: performance.getEntriesByType('navigation')[0].type};"""
-
-
-def page_state(driver: webdriver.Chrome) -> dict[str, Any]:
-    state: dict[str, Any] = driver.execute_script(CONTROLLED)
-    return state
+if TYPE_CHECKING:  # the unit tests use this module without a browser driver
+    from support.chromium import ChromiumPage
 
 
-def wait_until_isolated(driver: webdriver.Chrome, timeout: float = 120) -> dict[str, Any]:
-    """Wait until a service worker controls the page and the page is crossOriginIsolated
-    (on a plain host, after the first visit's one reload); returns the page's state."""
-
-    def isolated(d: webdriver.Chrome) -> dict[str, Any] | bool:
-        try:
-            state = page_state(d)
-        except WebDriverException:
-            return False  # the page is reloading
-        return state if state["isolated"] and state["controlled"] else False
-
-    result: dict[str, Any] = WebDriverWait(driver, timeout).until(isolated)
-    return result
-
-
-def reload(driver: webdriver.Chrome, timeout: float = 60) -> None:
-    """The user's reload (location.reload()), waited for until the new document has loaded.
-
-    Not driver.refresh(): after the isolating reload swaps browsing context groups,
-    chromedriver's refresh (CDP Page.reload) brings back the first, non-isolated document
-    from the back/forward cache instead of loading the page again.
-    """
-    before = driver.execute_script("return performance.timeOrigin;")
-    driver.execute_script("location.reload();")
-
-    def loaded(d: webdriver.Chrome) -> bool:
-        try:
-            return bool(d.execute_script(
-                "return performance.timeOrigin !== arguments[0] && document.readyState === 'complete';",
-                before))
-        except WebDriverException:
-            return False
-
-    WebDriverWait(driver, timeout).until(loaded)
-
-
-def set_offline(driver: webdriver.Chrome, offline: bool) -> None:
+def set_offline(page: ChromiumPage, offline: bool) -> None:
     """Chromium's own network emulation (DevTools' "Offline")."""
-    driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd("Network.emulateNetworkConditions", {
+    page.driver.execute_cdp_cmd("Network.enable", {})
+    page.driver.execute_cdp_cmd("Network.emulateNetworkConditions", {
         "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1,
     })
 
@@ -90,3 +46,27 @@ def redeploy(site: Path) -> str:
     """Rewrite site/sw.js for the site's current files, as the build does; returns the version."""
     version: str = build_driver().write_service_worker(site)
     return version
+
+
+def site_without(site: Path, root: Path, engine_id: str) -> Path:
+    """`site` as a build that does not bundle `engine_id`: the engine the tests' own model
+    files go to through the user's path (only an engine the site does not bundle takes one),
+    whatever this build bundles. Links to `site` but for the worker bundle, whose embedded model
+    manifest loses that engine, and the service worker stamped for it as the build does."""
+    manifest = json.loads((site / "models" / "manifest.json").read_text())
+    if engine_id not in manifest["engines"]:
+        return site
+
+    def unbundle(code: bytes) -> bytes:
+        # esbuild writes the manifest's keys bare or quoted: `balanced:{bytes:`.
+        entry = re.compile(rb"(?<![\w$])([\"']?)" + re.escape(engine_id.encode()) + rb"\1:\{bytes:")
+        renamed, count = entry.subn(b'"unbundled-by-the-tests":{bytes:', code)
+        assert count == 1, f"the worker bundle names {engine_id}'s manifest entry {count} times"
+        return renamed
+
+    altered_site(site, root, "assets/worker.js", unbundle)
+    for name in ("sw.js", "sw.js.map"):  # links into site: replaced, never written through
+        (root / name).unlink()
+        shutil.copyfile(site / name, root / name)
+    redeploy(root)
+    return root

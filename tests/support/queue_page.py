@@ -8,13 +8,13 @@ from typing import Any
 
 import numpy as np
 from PIL import Image
-from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from skimage import data as samples
 
-from support.browser import fetch_bytes, run_async
+from support.browser import JOB_CARDS, fetch_bytes
+from support.chromium import ChromiumPage
 
 ENGINE = "lightweight"
 TIMEOUT = 300
@@ -62,51 +62,44 @@ return event.defaultPrevented;
 """
 
 
-def dispatch(page: webdriver.Chrome, event: str, files: list[tuple[str, bytes]], target: str = "") -> bool:
+def dispatch(page: ChromiumPage, event: str, files: list[tuple[str, bytes]], target: str = "") -> bool:
     payload = [[name, base64.b64encode(body).decode(), MIME[name.rsplit(".", 1)[1]]] for name, body in files]
-    return bool(run_async(page, DISPATCH, payload, event, target))
+    return bool(page.run_async(DISPATCH, payload, event, target))
 
 
-def jobs(page: webdriver.Chrome) -> list[dict[str, str]]:
-    return page.execute_script("""
-        return Array.from(document.querySelectorAll('[data-job]')).map(job => ({
-            id: job.dataset.job, state: job.dataset.state,
-            name: job.querySelector('.job-name').textContent,
-            href: job.querySelector('a[download]')?.href || '',
-            download: job.querySelector('a[download]')?.getAttribute('download') || '',
-            ready: job.querySelector('a[download]')?.dataset.ready || '',
-            alert: job.querySelector('[role=alert]')?.textContent || '',
-        }));""")
+def jobs(page: ChromiumPage) -> list[dict[str, str]]:
+    cards: list[dict[str, str]] = page.execute(JOB_CARDS)
+    return cards
 
 
-def job_element(page: webdriver.Chrome, job_id: str) -> Any:
-    return page.find_element(By.CSS_SELECTOR, f'[data-job="{job_id}"]')
+def job_element(page: ChromiumPage, job_id: str) -> Any:
+    return page.driver.find_element(By.CSS_SELECTOR, f'[data-job="{job_id}"]')
 
 
-def press(page: webdriver.Chrome, job_id: str, action: str) -> None:
+def press(page: ChromiumPage, job_id: str, action: str) -> None:
     """Click one of a job's buttons the way a keyboard user does: focus it, press Enter."""
     button = job_element(page, job_id).find_element(By.CSS_SELECTOR, f'.job-actions [data-action="{action}"]')
     assert button.is_displayed(), action
-    page.execute_script("arguments[0].focus()", button)
+    page.execute("arguments[0].focus()", button)
     button.send_keys(Keys.ENTER)
 
 
-def wait_state(page: webdriver.Chrome, job_id: str, *states: str) -> None:
-    WebDriverWait(page, TIMEOUT).until(
-        lambda d: job_element(d, job_id).get_attribute("data-state") in states)
+def wait_state(page: ChromiumPage, job_id: str, *states: str) -> None:
+    WebDriverWait(page.driver, TIMEOUT).until(
+        lambda _: job_element(page, job_id).get_attribute("data-state") in states)
 
 
-def wait_links_ready(page: webdriver.Chrome, suffix: str) -> list[dict[str, str]]:
-    def ready(d: webdriver.Chrome) -> list[dict[str, str]] | bool:
-        done = [j for j in jobs(d) if j["state"] == "done"]
+def wait_links_ready(page: ChromiumPage, suffix: str) -> list[dict[str, str]]:
+    def ready(_: object) -> list[dict[str, str]] | bool:
+        done = [j for j in jobs(page) if j["state"] == "done"]
         if done and all(j["ready"] == "true" and j["download"].endswith(suffix) for j in done):
             return done
         return False
-    found: list[dict[str, str]] = WebDriverWait(page, TIMEOUT).until(ready)
+    found: list[dict[str, str]] = WebDriverWait(page.driver, TIMEOUT).until(ready)
     return found
 
 
-def image_at(page: webdriver.Chrome, url: str) -> Image.Image:
+def image_at(page: ChromiumPage, url: str) -> Image.Image:
     image = Image.open(io.BytesIO(fetch_bytes(page, url)))
     image.load()
     return image
@@ -122,9 +115,9 @@ def flat_spot(alpha: np.ndarray, value: int, margin: int = 8) -> tuple[int, int]
     raise AssertionError(f"no flat area of alpha {value}")
 
 
-def set_value(page: webdriver.Chrome, selector: str, value: str) -> None:
+def set_value(page: ChromiumPage, selector: str, value: str) -> None:
     """Set a form control as the user would and fire the events a user's change fires."""
-    page.execute_script("""
+    page.execute("""
         const control = document.querySelector(arguments[0]);
         control.value = arguments[1];
         control.dispatchEvent(new Event('input', {bubbles: true}));

@@ -1,9 +1,9 @@
-"""core/ engines, jobs, protocol and messages under CPython."""
+"""core/ engines, jobs, protocol and the error catalogue under CPython."""
 from __future__ import annotations
 
 import pytest
 
-from backgrone.core import jobs, messages, protocol
+from backgrone.core import jobs, errors, protocol
 from backgrone.core.engines import DEFAULT_ENGINE, ENGINES, find_engine
 
 
@@ -58,9 +58,9 @@ def test_stage_fraction_is_monotonic_across_stages() -> None:
 
 
 def test_every_message_code_has_a_catalogue_entry() -> None:
-    codes = [value for name, value in vars(messages).items() if name.isupper() and isinstance(value, str)]
+    codes = [value for name, value in vars(errors).items() if name.isupper() and isinstance(value, str)]
     assert len(codes) >= 10
     for code in codes:
-        assert code in messages.CATALOGUE, code
-    assert messages.message_for("no-such-code", "") == messages.CATALOGUE[messages.INTERNAL]
-    assert messages.message_for(messages.EMPTY_FILE, "0 bytes").endswith("(0 bytes)")
+        assert code in errors.CATALOGUE, code
+    assert errors.message_for("no-such-code", "") == errors.CATALOGUE[errors.INTERNAL]
+    assert errors.message_for(errors.EMPTY_FILE, "0 bytes").endswith("(0 bytes)")

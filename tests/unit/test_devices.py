@@ -7,7 +7,7 @@ from array import array
 
 import pytest
 
-from backgrone.core import devices, messages
+from backgrone.core import devices, errors
 from backgrone.core.engines import ENGINES, GPU_AS_IS, GPU_FP16, GPU_NONE, find_engine, with_input_size
 
 HARDWARE_F16 = devices.Adapter("nvidia", "ampere", False, True)
@@ -89,9 +89,9 @@ def test_placement_reads_orts_verbose_log() -> None:
 
 
 def test_gpu_message_puts_the_reason_inside_one_line() -> None:
-    text = messages.message_for(messages.GPU_UNAVAILABLE, "the GPU device was lost")
+    text = errors.message_for(errors.GPU_UNAVAILABLE, "the GPU device was lost")
     assert text == "GPU unavailable: the GPU device was lost; using the CPU."
-    assert messages.message_for(messages.GPU_UNAVAILABLE, "") == \
+    assert errors.message_for(errors.GPU_UNAVAILABLE, "") == \
         "GPU unavailable: unknown reason; using the CPU."
 
 
@@ -104,7 +104,7 @@ def test_every_engine_has_a_gpu_form_the_table_can_load() -> None:
             source = find_engine(engine.gpu_model)
             assert source.recipe == "" and source.gpu_form == GPU_FP16
             # The pipeline prepares the input and reads the output by the job's engine.
-            for field in ("input_name", "output_name", "input_size", "scale", "offset", "output_mode"):
+            for field in ("input_name", "output_name", "input_size", "mean", "std", "output_mode"):
                 assert getattr(source, field) == getattr(engine, field), field
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from backgrone.core import framing, messages, output
+from backgrone.core import framing, errors, output
 from backgrone.core.framing import CROP_NONE, CROP_SUBJECT, POSITION_BOTTOM, POSITION_CENTER
-from backgrone.core.messages import AppError
+from backgrone.core.errors import AppError
 
 
 def box_of(alpha: np.ndarray, band: int) -> list[int]:
@@ -99,8 +99,8 @@ def test_an_empty_subject_is_a_clear_error_not_a_0x0_file() -> None:
     for size, position in [([], POSITION_CENTER), ([100, 100], POSITION_BOTTOM)]:
         with pytest.raises(AppError) as caught:
             framing.frame(9, 12, box, CROP_SUBJECT, 0.05, size, position)
-        assert caught.value.code == messages.EMPTY_SUBJECT
-    assert "nothing to crop" in messages.message_for(messages.EMPTY_SUBJECT, "")
+        assert caught.value.code == errors.EMPTY_SUBJECT
+    assert "nothing to crop" in errors.message_for(errors.EMPTY_SUBJECT, "")
     # Bottom needs a subject even uncropped; the photo's own frame needs none.
     with pytest.raises(AppError):
         framing.frame(9, 12, box, CROP_NONE, 0.0, [10, 10], POSITION_BOTTOM)
@@ -116,7 +116,7 @@ def test_an_empty_subject_is_a_clear_error_not_a_0x0_file() -> None:
 def test_bad_options_are_refused_by_name(crop: str, margin: float, size: list[float], position: str) -> None:
     with pytest.raises(AppError) as caught:
         framing.frame(10, 10, [0, 0, 5, 5], crop, margin, size, position)  # type: ignore[arg-type]
-    assert caught.value.code == messages.BAD_OUTPUT_OPTION
+    assert caught.value.code == errors.BAD_OUTPUT_OPTION
 
 
 def test_settings_carry_the_frame_into_key_summary_and_names() -> None:

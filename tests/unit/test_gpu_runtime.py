@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import onnxruntime
 
+from backgrone.core import devices
 from support import modules
 from support.offline import build_driver
 from support.server import ROOT
@@ -52,6 +53,6 @@ def test_self_test_model_is_fixed_and_runs() -> None:
     model = gpu_runtime.self_test_model()
     assert model == gpu_runtime.self_test_model()  # the same bytes every build
     session = onnxruntime.InferenceSession(model, providers=["CPUExecutionProvider"])
-    side = gpu_runtime.SELF_TEST_SIDE
+    side = devices.SELF_TEST_SIDE
     out = session.run(["output"], {"input": np.zeros((1, 3, side, side), np.float32)})[0]
     assert out.shape == (1, 1, side, side) and 0 < out.min() <= out.max() < 1

@@ -125,3 +125,20 @@ def test_summary_and_counts() -> None:
     assert queue.count(jobs.CANCELLED) == 1
     assert queue.finished_ids() == [a.job_id, b.job_id, c.job_id]
     assert not d.finished() and d.can_cancel() and not d.can_retry()
+
+
+def test_a_job_holds_its_photo_and_settings() -> None:
+    from backgrone.core.devices import DEVICE_AUTO, DEVICE_CPU
+    from backgrone.core.protocol import REFINE_DEFAULT
+
+    queue = jobs.JobQueue()
+    photo = object()
+    job = queue.add("a.jpg", "lightweight", photo, not REFINE_DEFAULT, DEVICE_CPU)
+    assert (job.photo, job.engine, job.refine, job.device) == (photo, "lightweight", not REFINE_DEFAULT,
+                                                               DEVICE_CPU)
+    plain = queue.add("b.jpg", "precision")
+    assert (plain.photo, plain.refine, plain.device) == (None, REFINE_DEFAULT, DEVICE_AUTO)
+    # A retry runs the same photo with the same settings.
+    job.move(jobs.RUNNING)
+    job.move(jobs.FAILED)
+    assert queue.retry(job.job_id) and job.photo is photo and job.device == DEVICE_CPU

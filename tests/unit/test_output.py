@@ -93,13 +93,13 @@ def test_unknown_format() -> None:
 
 
 def test_worker_messages_carry_a_catalogue_code_on_failure() -> None:
-    from backgrone.core import messages, protocol
+    from backgrone.core import errors, protocol
 
     ok = protocol.reply(3, "blob", "", "")
     assert ok["request"] == 3 and ok["value"] == "blob" and not ok["code"]
-    failed = protocol.reply(4, None, messages.BACKGROUND_UNREADABLE, "InvalidStateError")
-    text = messages.message_for(failed["code"], failed["detail"])
-    assert text.startswith(messages.CATALOGUE[messages.BACKGROUND_UNREADABLE]) and "InvalidStateError" in text
+    failed = protocol.reply(4, None, errors.BACKGROUND_UNREADABLE, "InvalidStateError")
+    text = errors.message_for(failed["code"], failed["detail"])
+    assert text.startswith(errors.CATALOGUE[errors.BACKGROUND_UNREADABLE]) and "InvalidStateError" in text
     assert protocol.layers_request(5, "png", "photo") == {
         "kind": protocol.LAYERS, "request": 5, "cutout": "png", "photo": "photo"}
     assert protocol.crash()["kind"] == protocol.CRASH

@@ -122,12 +122,13 @@ def test_banded_alpha_is_the_whole_photos() -> None:
     rgba = photo(width, height, 5)
     alpha8 = mask(side, 3)
     whole = bytearray(rgba.tobytes())
-    apply_alpha(alpha8, side, side, whole, width, height)
+    line = array("d", bytes(8 * width))
+    apply_alpha(alpha8, side, side, whole, width, height, line)
     banded = bytearray()
     for top in range(0, height, 4):
         rows = min(4, height - top)
         pixels = bytearray(rgba[top:top + rows].tobytes())
-        apply_alpha_rows(alpha8, side, side, pixels, width, height, top, rows)
+        apply_alpha_rows(alpha8, side, side, pixels, width, height, top, rows, line)
         banded.extend(pixels)
     assert bytes(banded) == bytes(whole)
 

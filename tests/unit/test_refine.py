@@ -44,7 +44,8 @@ def run_unrefined(rgba: np.ndarray, mask: np.ndarray) -> np.ndarray:
     height, width = rgba.shape[:2]
     side = int(round(np.sqrt(mask.size)))
     pixels = bytearray(rgba.astype(np.uint8).tobytes())
-    apply_alpha(bytearray(mask.astype(np.uint8).tobytes()), side, side, pixels, width, height)
+    apply_alpha(bytearray(mask.astype(np.uint8).tobytes()), side, side, pixels, width, height,
+                array("d", bytes(8 * width)))
     return np.frombuffer(bytes(pixels), np.uint8).reshape(height, width, 4)
 
 
@@ -223,12 +224,3 @@ def test_process_message_carries_the_refine_option() -> None:
     assert protocol.process(1, "precision", None)["refine"] is protocol.REFINE_DEFAULT is False
     assert protocol.process(2, "lightweight", None, True)["refine"] is True
     assert protocol.process(3, "lightweight", None, False)["refine"] is False
-
-
-def test_tap_runs_end_where_the_taps_change() -> None:
-    axis = refine.full_axis(3, 10, 4)  # blocks of 4 pixels: runs where both taps stay the same
-    ends = refine.tap_runs(axis)
-    for i, end in enumerate(ends):
-        assert all((axis.lo[k], axis.hi[k]) == (axis.lo[i], axis.hi[i]) for k in range(i, end + 1))
-        assert end == len(ends) - 1 or (axis.lo[end + 1], axis.hi[end + 1]) != (axis.lo[i], axis.hi[i])
-    assert ends[0] < ends[-1] == 9

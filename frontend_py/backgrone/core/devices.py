@@ -18,6 +18,12 @@ BACKEND_WASM = "wasm"
 # Self-test: the GPU's output on the built-in model must equal the CPU's within this
 # (float32 both sides; measured 1e-7 on SwiftShader, a broken driver is off by far more).
 SELF_TEST_TOLERANCE = 1e-3
+# The lazy WebGPU runtime's folder in the site (build/gpu_runtime.py stages it) and the self-test
+# model in it, whose input is [1, 3, SIDE, SIDE]: small, since ORT's kernels are slow on
+# emulated adapters, but through the ops ISNet uses (Conv, Relu, MaxPool, Resize, Sigmoid).
+GPU_FOLDER = "ort-gpu"
+SELF_TEST_MODEL = "selftest.onnx"
+SELF_TEST_SIDE = 32
 
 # ORT's verbose log, one line per execution provider under "Node placements".
 ALL_PLACED = "All nodes placed on ["

@@ -1,4 +1,7 @@
 """The engine table: one typed record per engine, and nothing engine-specific anywhere else."""
+# __pragma__('skip')
+from typing import List
+# __pragma__('noskip')
 
 # How an engine turns its raw output into a mask in [0, 1].
 OUTPUT_CLAMP = "clamp"  # already a probability map: clamp into [0, 1]
@@ -31,8 +34,8 @@ class Engine:
         input_name: str,
         output_name: str,
         input_size: int,
-        scale: float,
-        offset: float,
+        mean: List[float],
+        std: List[float],
         output_mode: str,
         source: str,
         source_key: str,
@@ -49,9 +52,11 @@ class Engine:
         self.input_name = input_name
         self.output_name = output_name
         self.input_size = input_size
-        # Normalisation is an affine map of each 0..255 channel value: p * scale + offset.
-        self.scale = scale
-        self.offset = offset
+        # Normalisation per channel (R, G, B) of each 0..255 value: (p - mean[c]) / std[c],
+        # both on the 0..255 scale (a model trained on p / 255 with ImageNet's mean 0.485 and
+        # std 0.229 has mean 0.485 * 255 and std 0.229 * 255); core/tensor.rgba_to_nchw.
+        self.mean = mean
+        self.std = std
         self.output_mode = output_mode
         self.source = source
         self.source_key = source_key
@@ -66,15 +71,15 @@ class Engine:
 WEIGHTS_PACKAGE = "@imgly/background-removal-data@1.4.5"
 RMBG_URL = "https://huggingface.co/briaai/RMBG-1.4/resolve/main/onnx/model_quantized.onnx"
 # ISNet: RGB, (p - 128) / 256; its output is already a probability map.
-ISNET_SCALE = 1.0 / 256.0
-ISNET_OFFSET = -0.5
+ISNET_MEAN = [128.0, 128.0, 128.0]
+ISNET_STD = [256.0, 256.0, 256.0]
 
 ENGINES = [
     Engine(
         engine_id="precision", label="Precision",
         summary="ISNet, fp16 weights: the most accurate edges",
         size_bytes=88188479, input_name="input", output_name="output", input_size=1024,
-        scale=ISNET_SCALE, offset=ISNET_OFFSET, output_mode=OUTPUT_CLAMP,
+        mean=ISNET_MEAN, std=ISNET_STD, output_mode=OUTPUT_CLAMP,
         source=WEIGHTS_PACKAGE, source_key="/models/medium", licence="AGPL-3.0",
         recipe=RECIPE_AS_IS,
         # Its fp16 weights as they are; without shader-f16 it stays on the CPU (README).
@@ -84,7 +89,7 @@ ENGINES = [
         engine_id="lightweight", label="Lightweight",
         summary="ISNet, 8-bit: half the download, faster",
         size_bytes=44553730, input_name="input", output_name="output", input_size=1024,
-        scale=ISNET_SCALE, offset=ISNET_OFFSET, output_mode=OUTPUT_CLAMP,
+        mean=ISNET_MEAN, std=ISNET_STD, output_mode=OUTPUT_CLAMP,
         source=WEIGHTS_PACKAGE, source_key="/models/medium", licence="AGPL-3.0",
         recipe=RECIPE_STATIC_INT8,
         # Its static int8 QDQ form puts 341 nodes on the CPU under WebGPU: on the GPU it runs
@@ -92,11 +97,12 @@ ENGINES = [
         gpu_form=GPU_FP16, gpu_model="precision",
     ),
     Engine(
-        # RMBG-1.4: p / 255 - 0.5 (std 1); its output's range varies, so it is stretched.
+        # RMBG-1.4: p / 255 - 0.5, i.e. (p - 127.5) / 255; its output's range varies, so it is
+        # stretched.
         engine_id="balanced", label="Balanced",
         summary="BRIA RMBG-1.4: strong on products and people",
         size_bytes=0, input_name="input", output_name="output", input_size=1024,
-        scale=1.0 / 255.0, offset=-0.5, output_mode=OUTPUT_MINMAX,
+        mean=[127.5, 127.5, 127.5], std=[255.0, 255.0, 255.0], output_mode=OUTPUT_MINMAX,
         source=RMBG_URL, source_key="", licence="bria-rmbg-1.4 (non-commercial)",
         recipe=RECIPE_AS_IS,
         gpu_form=GPU_AS_IS, gpu_model="",
@@ -108,13 +114,22 @@ def with_input_size(engine: Engine, side: int) -> Engine:
     """`engine` for a model whose fixed input is side x side (worker/session.input_size)."""
     if side == engine.input_size:
         return engine
-    return Engine(
-        engine_id=engine.engine_id, label=engine.label, summary=engine.summary,
-        size_bytes=engine.size_bytes, input_name=engine.input_name, output_name=engine.output_name,
-        input_size=side, scale=engine.scale, offset=engine.offset, output_mode=engine.output_mode,
-        source=engine.source, source_key=engine.source_key, licence=engine.licence,
-        recipe=engine.recipe, gpu_form=engine.gpu_form, gpu_model=engine.gpu_model,
-    )
+    sized = copied(engine)
+    sized.input_size = side
+    return sized
+
+
+def copied(engine: Engine) -> Engine:
+    """A copy of the record, every field as it is (none listed here, so none forgotten)."""
+    # __pragma__('skip')
+    import copy
+    return copy.copy(engine)
+    # __pragma__('noskip')
+    # __pragma__('ecom')
+    #?return Object.assign(Object.create(Object.getPrototypeOf(engine)), engine)
+    # __pragma__('noecom')
+
+
 # __pragma__('nokwargs')
 
 DEFAULT_ENGINE = "precision"

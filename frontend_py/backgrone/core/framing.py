@@ -10,8 +10,8 @@ from typing import List, Sequence
 # __pragma__('noskip')
 import math
 
-from backgrone.core import messages
-from backgrone.core.messages import AppError
+from backgrone.core import errors
+from backgrone.core.errors import AppError
 
 CROP_NONE = "none"
 CROP_SUBJECT = "subject"  # the bounding box of the visible subject (alpha > 0)
@@ -82,16 +82,16 @@ class Frame:
 def check_options(crop: str, margin: float, size: List[int], position: str) -> None:
     """AppError(BAD_OUTPUT_OPTION) for settings no frame can be made of."""
     if crop not in CROPS:
-        raise AppError(messages.BAD_OUTPUT_OPTION, "crop " + str(crop))
+        raise AppError(errors.BAD_OUTPUT_OPTION, "crop " + str(crop))
     if position not in POSITIONS:
-        raise AppError(messages.BAD_OUTPUT_OPTION, "position " + str(position))
+        raise AppError(errors.BAD_OUTPUT_OPTION, "position " + str(position))
     if not (margin >= 0 and margin <= MAX_MARGIN):
-        raise AppError(messages.BAD_OUTPUT_OPTION, "margin " + str(margin))
+        raise AppError(errors.BAD_OUTPUT_OPTION, "margin " + str(margin))
     if len(size) != 0 and len(size) != 2:
-        raise AppError(messages.BAD_OUTPUT_OPTION, "size must be [width, height]")
+        raise AppError(errors.BAD_OUTPUT_OPTION, "size must be [width, height]")
     for side in size:
         if not (side >= 1 and side <= MAX_SIDE and math.floor(side) == side):
-            raise AppError(messages.BAD_OUTPUT_OPTION, "size " + str(side))
+            raise AppError(errors.BAD_OUTPUT_OPTION, "size " + str(side))
 
 
 def frame(photo_width: int, photo_height: int, box: List[int], crop: str, margin: float,
@@ -103,7 +103,7 @@ def frame(photo_width: int, photo_height: int, box: List[int], crop: str, margin
     check_options(crop, margin, size, position)
     if crop == CROP_SUBJECT or position == POSITION_BOTTOM:
         if not has_subject(box):
-            raise AppError(messages.EMPTY_SUBJECT, "no pixel with alpha > 0")
+            raise AppError(errors.EMPTY_SUBJECT, "no pixel with alpha > 0")
     if crop == CROP_SUBJECT:
         longer = max(box[2] - box[0], box[3] - box[1])
         grow = round_half_up(margin * longer)
@@ -198,11 +198,11 @@ def find_framing(framing_id: str) -> Framing:
     for framing in FRAMINGS:
         if framing.framing_id == framing_id:
             return framing
-    raise AppError(messages.BAD_OUTPUT_OPTION, "framing " + str(framing_id))
+    raise AppError(errors.BAD_OUTPUT_OPTION, "framing " + str(framing_id))
 
 
 def find_output(output_id: str) -> OutputKind:
     for kind in OUTPUTS:
         if kind.output_id == output_id:
             return kind
-    raise AppError(messages.BAD_OUTPUT_OPTION, "output " + str(output_id))
+    raise AppError(errors.BAD_OUTPUT_OPTION, "output " + str(output_id))

@@ -1,40 +1,4 @@
-"""Sizes and bilinear sampling grids, shared by resizing and mask upscaling."""
-# __pragma__('skip')
-from typing import List
-# __pragma__('noskip')
-import math
-
-
-class Axis:
-    """Bilinear taps along one axis: output index i blends src[lo[i]] and src[hi[i]] by frac[i]."""
-
-    def __init__(self, lo: List[int], hi: List[int], frac: List[float]) -> None:
-        self.lo = lo
-        self.hi = hi
-        self.frac = frac
-
-    def add_tap(self, pos: float, last: int) -> None:
-        """Append the taps for source position `pos`, clamped into 0..last."""
-        if pos < 0.0:
-            pos = 0.0
-        base = math.floor(pos)
-        if base > last:
-            base = last
-        nxt = base + 1
-        if nxt > last:
-            nxt = last
-        self.lo.append(base)
-        self.hi.append(nxt)
-        self.frac.append(pos - base)
-
-
-def bilinear_axis(src_len: int, dst_len: int) -> Axis:
-    """Half-pixel-centre mapping (as PIL, OpenCV and the canvas use), edges clamped."""
-    axis = Axis([], [], [])
-    ratio = src_len / dst_len
-    for i in range(dst_len):
-        axis.add_tap((i + 0.5) * ratio - 0.5, src_len - 1)
-    return axis
+"""Photo sizes: megapixels and the largest photo the app takes."""
 
 
 def megapixels(width: int, height: int) -> float:

@@ -1,9 +1,11 @@
 """The queue of jobs and each job's state machine; no browser objects, so it runs anywhere."""
 # __pragma__('skip')
-from typing import List, Optional
+from typing import Any, List, Optional
 # __pragma__('noskip')
 
-from backgrone.core.output import output_name as named_output
+from backgrone.core.devices import DEVICE_AUTO
+from backgrone.core.output import OutputSettings, output_name as named_output
+from backgrone.core.protocol import REFINE_DEFAULT
 
 QUEUED = "queued"
 RUNNING = "running"
@@ -25,10 +27,23 @@ _NEXT = {
 
 
 class Job:
-    def __init__(self, job_id: int, file_name: str, engine: str) -> None:
+    """One photo and everything it is to be processed and saved with, as the user set it when
+    it was added."""
+
+    def __init__(self, job_id: int, file_name: str, engine: str, photo: Any = None,
+                 refine: bool = REFINE_DEFAULT, device: str = DEVICE_AUTO) -> None:
         self.job_id = job_id
         self.file_name = file_name
+        # The photo, opaque here: the page keeps its File or Blob (retry, the brush and the
+        # exports read it again).
+        self.photo = photo
         self.engine = engine
+        # Edge refinement against the photo (core/refine), and the device setting (core/devices).
+        self.refine = refine
+        self.device = device
+        # The output settings its download is made with: the page's one record, shared by
+        # every job (a change of settings remakes every download).
+        self.output: Optional[OutputSettings] = None
         self.state = QUEUED
         self.progress = 0.0
         self.stage = ""
@@ -65,8 +80,9 @@ class JobQueue:
         job.ticket = self._next_ticket
         self._next_ticket += 1
 
-    def add(self, file_name: str, engine: str) -> Job:
-        job = Job(self._next_id, file_name, engine)
+    def add(self, file_name: str, engine: str, photo: Any = None, refine: bool = REFINE_DEFAULT,
+            device: str = DEVICE_AUTO) -> Job:
+        job = Job(self._next_id, file_name, engine, photo, refine, device)
         self._next_id += 1
         self._take_ticket(job)
         self.jobs.append(job)

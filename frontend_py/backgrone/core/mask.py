@@ -1,11 +1,12 @@
-"""The model's mask: to 8-bit alpha, then bilinearly onto the photo's own alpha channel."""
+"""The model's mask: to 8-bit alpha, then upscaled (core/bilinear) into the photo's own alpha
+channel."""
 # __pragma__('skip')
 from typing import MutableSequence, Sequence
 # __pragma__('noskip')
 import math
 
+from backgrone.core.bilinear import resize_axis, sample_row
 from backgrone.core.engines import OUTPUT_MINMAX
-from backgrone.core.geometry import bilinear_axis
 
 
 def to_byte(value: float) -> int:
@@ -50,37 +51,28 @@ def apply_alpha(
     rgba: MutableSequence[int],
     width: int,
     height: int,
+    line: MutableSequence[float],
 ) -> None:
     """Upscale the mask bilinearly to width x height and multiply it into rgba's alpha.
 
     The photo's own alpha is kept (a transparent pixel stays transparent); every full-size
     pixel is touched once, with the column taps computed once per call rather than per pixel.
+    line: width floats (float64) of scratch, the upscaled row.
     """
-    apply_alpha_rows(alpha8, mask_width, mask_height, rgba, width, height, 0, height)
+    apply_alpha_rows(alpha8, mask_width, mask_height, rgba, width, height, 0, height, line)
 
 
 def apply_alpha_rows(
     alpha8: Sequence[int], mask_width: int, mask_height: int, rgba: MutableSequence[int],
-    width: int, height: int, first: int, rows: int,
+    width: int, height: int, first: int, rows: int, line: MutableSequence[float],
 ) -> None:
     """apply_alpha for photo rows first..first+rows-1 of a width x height photo, rgba holding
     just those rows: a band at a time gives the same bytes as the whole photo at once."""
-    cols = bilinear_axis(mask_width, width)
-    row_axis = bilinear_axis(mask_height, height)
-    col_lo = cols.lo
-    col_hi = cols.hi
-    col_frac = cols.frac
+    cols = resize_axis(mask_width, width)
+    row_axis = resize_axis(mask_height, height)
     for y in range(first, first + rows):
-        top = row_axis.lo[y] * mask_width
-        bottom = row_axis.hi[y] * mask_width
-        fy = row_axis.frac[y]
+        sample_row(alpha8, mask_width, row_axis, y, cols, width, line, 0)
         pixel = 4 * (y - first) * width + 3
         for x in range(width):
-            lo = col_lo[x]
-            hi = col_hi[x]
-            fx = col_frac[x]
-            upper = alpha8[top + lo] + (alpha8[top + hi] - alpha8[top + lo]) * fx
-            lower = alpha8[bottom + lo] + (alpha8[bottom + hi] - alpha8[bottom + lo]) * fx
-            value = upper + (lower - upper) * fy
-            rgba[pixel] = math.floor(value * rgba[pixel] / 255.0 + 0.5)
+            rgba[pixel] = math.floor(line[x] * rgba[pixel] / 255.0 + 0.5)
             pixel += 4

@@ -5,8 +5,8 @@ from typing import Dict, List
 # __pragma__('noskip')
 import math
 
-from backgrone.core import framing, messages
-from backgrone.core.messages import AppError
+from backgrone.core import framing, errors
+from backgrone.core.errors import AppError
 
 BG_TRANSPARENT = "transparent"
 BG_COLOR = "color"
@@ -206,13 +206,13 @@ class OutputSettings:
             try:
                 parse_color(text)
             except ValueError as exc:
-                raise AppError(messages.BAD_OUTPUT_OPTION, str(exc))
+                raise AppError(errors.BAD_OUTPUT_OPTION, str(exc))
             self.choose(PRESET_CUSTOM_COLOR, text.lower())
             return
         try:
             find_preset(text)
         except ValueError as exc:
-            raise AppError(messages.BAD_OUTPUT_OPTION, str(exc))
+            raise AppError(errors.BAD_OUTPUT_OPTION, str(exc))
         self.choose(text, self.custom_color)
 
     def take_format(self, format_id: str, quality: float) -> None:
@@ -220,11 +220,11 @@ class OutputSettings:
         try:
             find_format(format_id)
         except ValueError as exc:
-            raise AppError(messages.BAD_OUTPUT_OPTION, str(exc))
+            raise AppError(errors.BAD_OUTPUT_OPTION, str(exc))
         self.format_id = format_id
         if quality >= 0:
             if not (quality <= 1):
-                raise AppError(messages.BAD_OUTPUT_OPTION, "quality " + str(quality))
+                raise AppError(errors.BAD_OUTPUT_OPTION, "quality " + str(quality))
             self.quality = quality
             self.lossless = False
 

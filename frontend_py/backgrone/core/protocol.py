@@ -9,6 +9,7 @@ A request carries a "request" id and is answered by exactly one reply() with the
 from typing import Any, Dict, List
 # __pragma__('noskip')
 
+from backgrone.core.devices import DEVICE_AUTO
 from backgrone.core.output import OutputSettings
 
 # Worker names (the `name` option of new Worker): the worker bundle starts the role its name
@@ -19,8 +20,8 @@ THREAD_PREFIX = "em-pthread"
 
 # page -> job worker
 PROCESS = "process"
-# page -> job worker requests
-ENGINES = "engines"
+# page -> job worker requests (each has its constructor below)
+LIST_ENGINES = "engines"  # the engine table with each engine's cache state (not engines.ENGINES)
 CLEAR_CACHE = "clear_cache"
 IMPORT_MODEL = "import_model"
 PRELOAD = "preload"
@@ -76,7 +77,7 @@ REFINE_DEFAULT = False
 
 
 def process(job: int, engine: str, image: Any, refine: bool = REFINE_DEFAULT,
-            device: str = "auto") -> Message:
+            device: str = DEVICE_AUTO) -> Message:
     """Cut out `image` with `engine`; `refine`: edge refinement against the photo (core/refine);
     `device`: the user's setting (core/devices DEVICE_*)."""
     return {"kind": PROCESS, "job": job, "engine": engine, "image": image, "refine": refine,
@@ -136,10 +137,33 @@ def skip_waiting() -> Message:
     return {"kind": SKIP_WAITING}
 
 
-def engine_request(kind: str, request_id: int, engine: str, payload: Any) -> Message:
-    """A job worker request (ENGINES, CLEAR_CACHE, IMPORT_MODEL, PRELOAD, GPU_RETRY, GPU_FAULT):
-    engine and payload per kind."""
-    return {"kind": kind, "request": request_id, "engine": engine, "payload": payload}
+def list_engines(request_id: int) -> Message:
+    """The engines and what is saved of each (worker/models.describe)."""
+    return {"kind": LIST_ENGINES, "request": request_id}
+
+
+def clear_cache(request_id: int) -> Message:
+    """Delete every saved model; answered with how many."""
+    return {"kind": CLEAR_CACHE, "request": request_id}
+
+
+def import_model(request_id: int, engine: str, model: Any) -> Message:
+    """A user's .onnx file (a Blob) for `engine`: checked, saved; answered with the listing."""
+    return {"kind": IMPORT_MODEL, "request": request_id, "engine": engine, "model": model}
+
+
+def preload(request_id: int, engine: str) -> Message:
+    """Open a cached engine's session now; never downloads."""
+    return {"kind": PRELOAD, "request": request_id, "engine": engine}
+
+
+def gpu_retry(request_id: int) -> Message:
+    return {"kind": GPU_RETRY, "request": request_id}
+
+
+def gpu_fault(request_id: int, fault: str) -> Message:
+    """Test hook: GPU_FAULT's `fault`, "lose" or "mismatch"."""
+    return {"kind": GPU_FAULT, "request": request_id, "fault": fault}
 
 
 def layers_request(request_id: int, cutout: Any, photo: Any) -> Message:
@@ -173,7 +197,7 @@ def zip_request(request_id: int, names: List[str], blobs: List[Any]) -> Message:
 
 
 def reply(request_id: int, value: Any, code: str, detail: str) -> Message:
-    """The answer to a request: a value, or a core/messages code (with a technical `detail`);
+    """The answer to a request: a value, or a core/errors code (with a technical `detail`);
     `code` is "" for success."""
     return {"kind": REPLY, "request": request_id, "value": value, "code": code, "detail": detail}
 

@@ -21,11 +21,10 @@ from typing import List, MutableSequence, Sequence
 # __pragma__('noskip')
 import math
 
-# full_axis, mask_axis, tap_runs and PLANES are here for CPython callers (the numpy port, the
-# tests); transpiled code imports them from their own modules: Transcrypt does not re-export.
-from backgrone.core.refine_grid import (  # noqa: F401
-    add_block_rows, box_mean, full_axis, interpolate_rows, mask_axis, mask_samples, tap_runs,
-)
+from backgrone.core.bilinear import block_axis, blend_rows, pixel_axis, sample_grid, tap_runs
+from backgrone.core.refine_grid import add_block_rows, box_mean
+# PLANES is here for CPython callers (the numpy port, the tests); transpiled code imports it from
+# its own module: Transcrypt does not re-export.
 from backgrone.core.refine_planes import (  # noqa: F401
     LINE_ROWS, PLANES, SLOT_BACK, SLOT_FIT, SLOT_FORE, SLOT_SETTLED, Planes,
 )
@@ -262,8 +261,10 @@ def settled_flags(p: Planes, plan: RefinePlan) -> None:
 def fit(alpha8: Sequence[int], plan: RefinePlan, planes: Planes, line: MutableSequence[float]) -> None:
     """Everything on the working grid, once the guide planes hold the whole photo: the mask
     sampled, the fit, the colours and the settled flags."""
-    mask_samples(alpha8, plan.mask_side, plan.width, plan.height, plan.step, plan.work_width,
-                 plan.work_height, planes.mask)
+    side = plan.mask_side
+    cols = block_axis(side, plan.width, plan.step, plan.work_width)
+    rows = block_axis(side, plan.height, plan.step, plan.work_height)
+    sample_grid(alpha8, side, cols, rows, planes.mask)
     guided_coefficients(planes, plan, line)
     colour_planes(planes, plan, line)
     settled_flags(planes, plan)
@@ -302,8 +303,8 @@ def write_rows(rgba: MutableSequence[int], first: int, rows: int, plan: RefinePl
     interpolate the fit and the colours to each pixel and apply them. Rows are independent."""
     width = plan.width
     w = plan.work_width
-    cols = full_axis(w, width, plan.step)
-    rows_axis = full_axis(plan.work_height, plan.height, plan.step)
+    cols = pixel_axis(w, width, plan.step)
+    rows_axis = pixel_axis(plan.work_height, plan.height, plan.step)
     col_lo = cols.lo
     col_hi = cols.hi
     col_frac = cols.frac
@@ -329,7 +330,9 @@ def write_rows(rgba: MutableSequence[int], first: int, rows: int, plan: RefinePl
         for x in range(w):
             flag = flags[top + x]
             line[flag_slot + x] = flag if flag == flags[bottom + x] else 0.0
-        # The fit's and the colours' rows are interpolated when a pixel first needs them.
+        # The fit's and the colours' rows are blended down (core/bilinear) when a pixel first
+        # needs them, then across here, inline, for the pixels that are not settled only: whole
+        # rows blended across would spend what the settled runs (most of a photo) save.
         fitted = False
         colours = False
         pixel = 4 * (y - first) * width
@@ -349,7 +352,7 @@ def write_rows(rgba: MutableSequence[int], first: int, rows: int, plan: RefinePl
                 x = end + 1
                 continue
             if not fitted:
-                interpolate_rows(fit_sources, SLOT_FIT, top, bottom, fy, w, line)
+                blend_rows(fit_sources, SLOT_FIT, top, bottom, fy, w, line)
                 fitted = True
             fx = col_frac[x]
             a_r = line[a_red + lo] + (line[a_red + hi] - line[a_red + lo]) * fx
@@ -369,7 +372,7 @@ def write_rows(rgba: MutableSequence[int], first: int, rows: int, plan: RefinePl
                 # F^, B^ that satisfies the compositing equation. Opaque pixels keep the
                 # photo's colours (lossless, and what the touch-up brush recomposes).
                 if not colours:
-                    interpolate_rows(colour_sources, SLOT_FORE, top, bottom, fy, w, line)
+                    blend_rows(colour_sources, SLOT_FORE, top, bottom, fy, w, line)
                     colours = True
                 alpha = q / 255.0
                 rest = 1.0 - alpha

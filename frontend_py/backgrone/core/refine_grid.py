@@ -1,62 +1,11 @@
-"""Edge refinement's sampling between the photo, the mask and the working grid (core/refine):
-block means of the photo accumulated a band of rows at a time, bilinear taps both ways, and the
-box filter. No constants of the method here: only the arithmetic that moves values between grids.
+"""Edge refinement's arithmetic on its working grid (core/refine): block means of the photo
+accumulated a band of rows at a time, and the box filter. No constants of the method here; the
+bilinear taps between the grid, the mask and the photo are core/bilinear's.
 """
 # __pragma__('skip')
 from typing import List, MutableSequence, Sequence
 # __pragma__('noskip')
 import math
-
-from backgrone.core.geometry import Axis
-
-
-def mask_axis(mask_len: int, full_len: int, step: int, work_len: int) -> Axis:
-    """Bilinear taps into the mask at the centres of the working grid's blocks.
-
-    With step 1 this is geometry.bilinear_axis(mask_len, full_len), number for number.
-    """
-    axis = Axis([], [], [])
-    ratio = mask_len / full_len
-    for i in range(work_len):
-        start = i * step
-        end = start + step
-        if end > full_len:
-            end = full_len
-        axis.add_tap(((start + end) / 2) * ratio - 0.5, mask_len - 1)
-    return axis
-
-
-def full_axis(work_len: int, full_len: int, step: int) -> Axis:
-    """Bilinear taps from the working grid (block centres) back to every full-size pixel."""
-    lo: List[int] = []
-    hi: List[int] = []
-    frac: List[float] = []
-    last = work_len - 1
-    for i in range(full_len):
-        pos = (i + 0.5) / step - 0.5
-        if pos < 0.0:
-            pos = 0.0
-        if pos > last:
-            pos = last
-        base = math.floor(pos)
-        nxt = base + 1
-        if nxt > last:
-            nxt = last
-        lo.append(base)
-        hi.append(nxt)
-        frac.append(pos - base)
-    return Axis(lo, hi, frac)
-
-
-def tap_runs(axis: Axis) -> List[int]:
-    """For each index, the last index of its run of equal (lo, hi) taps."""
-    count = len(axis.lo)
-    ends: List[int] = []
-    for i in range(count):
-        if i == count - 1 or axis.lo[i + 1] != axis.lo[i] or axis.hi[i + 1] != axis.hi[i]:
-            while len(ends) <= i:
-                ends.append(i)
-    return ends
 
 
 def add_block_rows(
@@ -113,25 +62,6 @@ def add_block_rows(
                     red[i] = sums[3 * bx] / n
                     green[i] = sums[3 * bx + 1] / n
                     blue[i] = sums[3 * bx + 2] / n
-
-
-def mask_samples(alpha8: Sequence[int], mask_side: int, width: int, height: int, step: int,
-                 work_width: int, work_height: int, out: MutableSequence[float]) -> None:
-    """The mask (0..255) sampled bilinearly at the working grid's block centres."""
-    cols = mask_axis(mask_side, width, step, work_width)
-    rows = mask_axis(mask_side, height, step, work_height)
-    for y in range(work_height):
-        top = rows.lo[y] * mask_side
-        bottom = rows.hi[y] * mask_side
-        fy = rows.frac[y]
-        row = y * work_width
-        for x in range(work_width):
-            lo = cols.lo[x]
-            hi = cols.hi[x]
-            fx = cols.frac[x]
-            upper = alpha8[top + lo] + (alpha8[top + hi] - alpha8[top + lo]) * fx
-            lower = alpha8[bottom + lo] + (alpha8[bottom + hi] - alpha8[bottom + lo]) * fx
-            out[row + x] = upper + (lower - upper) * fy
 
 
 def box_mean(
@@ -205,15 +135,3 @@ def box_mean(
             row = leave * width
             for x in range(width):
                 line[x] -= temp[row + x]
-
-
-def interpolate_rows(sources: Sequence[Sequence[float]], first_slot: int, top: int, bottom: int,
-                     fy: float, w: int, line: MutableSequence[float]) -> None:
-    """Line slots first_slot.. (w floats each): each source plane blended between the working
-    rows starting at `top` and `bottom`, one slot per source, in order."""
-    for k in range(len(sources)):
-        plane = sources[k]
-        slot = (first_slot + k) * w
-        for x in range(w):
-            upper = plane[top + x]
-            line[slot + x] = upper + (plane[bottom + x] - upper) * fy

@@ -23,8 +23,6 @@ ZIP = "zip"
 EMPTY = "empty"
 UNKNOWN = "unknown"
 
-DECODABLE = [JPEG, PNG, GIF, WEBP, BMP, AVIF]
-
 
 class Sniffed:
     """A format name, and width/height in pixels (0 when the header does not say)."""

@@ -5,18 +5,12 @@ from typing import Any, Dict, List
 from backgrone.jsglobals import Promise, URL, console, __new__, __pragma__, __typeof__
 # __pragma__('noskip')
 
-from backgrone.core.messages import AnyError
+from backgrone.core.errors import AnyError
 from backgrone.sw import contract
 from backgrone.core import protocol
+from backgrone.core.isolation import ISOLATION_HEADERS
 from backgrone.web import sha256_hex
 
-# Added to every shell response: the page becomes crossOriginIsolated (ORT's threads need
-# SharedArrayBuffer) even when the host sends no such headers, and its workers may load.
-ISOLATION_HEADERS = [
-    ["Cross-Origin-Opener-Policy", "same-origin"],
-    ["Cross-Origin-Embedder-Policy", "require-corp"],
-    ["Cross-Origin-Resource-Policy", "same-origin"],
-]
 # The stored body is already decoded: these would describe the bytes on the wire, not it.
 WIRE_HEADERS = ["Content-Encoding", "Content-Length"]
 
@@ -28,6 +22,7 @@ class PrecacheError(Exception):
 def isolated(scope: Any, response: Any, body: Any) -> Any:
     """A copy of `response` with `body` and the isolation headers; also drops the redirected
     flag, which would make a navigation fail on hosts that redirect index.html to its folder."""
+    # Isolation even when the host sends no such headers (core/isolation).
     headers = __new__(scope.Headers(response.headers))
     for header in WIRE_HEADERS:
         headers.delete(header)

@@ -2,14 +2,15 @@
 # __pragma__('skip')
 from typing import Any
 from typing import List
-from backgrone.jsglobals import Array, Object, Promise, __new__, __pragma__, __typeof__
+from backgrone.jsglobals import Array, Object, Promise, __pragma__, __typeof__
 # __pragma__('noskip')
 
-from backgrone.core import devices, framing, messages, protocol
+from backgrone.core import devices, errors, framing, protocol
 from backgrone.core.engines import DEFAULT_ENGINE, find_engine
-from backgrone.core.messages import AnyError, AppError
+from backgrone.core.errors import AnyError, AppError
 from backgrone.core.output import OutputSettings
 from backgrone.ui.channel import failure
+from backgrone.ui.deferred import Deferred
 
 
 def output_settings(options: Any) -> OutputSettings:
@@ -32,7 +33,7 @@ def output_settings(options: Any) -> OutputSettings:
         size: List[int] = []
         if options.size:
             if not Array.isArray(options.size):
-                raise AppError(messages.BAD_OUTPUT_OPTION, "size must be [width, height]")
+                raise AppError(errors.BAD_OUTPUT_OPTION, "size must be [width, height]")
             size = [options.size[i] for i in range(options.size.length)]
         position = str(options.position) if options.position else framing.POSITION_CENTER
         settings.set_frame(crop, margin, size, position)
@@ -52,41 +53,47 @@ def remove_background(app: Any, image: Any, options: Any) -> Any:
         refine = options.refine
     device = devices.normalise(options.device) if options and options.device else app.devices.current()
 
-    def executor(resolve: Any, reject: Any) -> None:
-        try:
-            find_engine(engine_id)
-        except AnyError as exc:
-            reject(failure(messages.UNKNOWN_ENGINE, str(exc)))
+    answer = Deferred()
+    try:
+        find_engine(engine_id)
+    except AnyError as exc:
+        answer.reject(failure(errors.UNKNOWN_ENGINE, str(exc)))
+        return answer.promise
+    try:
+        settings = output_settings(options)
+    except AnyError as exc:
+        answer.reject(failure(errors.code_of(exc, errors.BAD_OUTPUT_OPTION), str(exc)))
+        return answer.promise
+
+    def finish(result: Any) -> None:
+        """The cutout is done: the file the output options make, the cutout when untouched."""
+        if settings.untouched():
+            result.file = result.png
+            answer.resolve(result)
             return
-        try:
-            settings = output_settings(options)
-        except AnyError as exc:
-            reject(failure(messages.code_of(exc, messages.BAD_OUTPUT_OPTION), str(exc)))
-            return
 
-        def finish(answer: Any) -> None:
-            if settings.untouched():
-                answer.file = answer.png
-                resolve(answer)
-                return
+        def made(blob: Any) -> None:
+            result.file = blob
+            answer.resolve(result)
 
-            def made(blob: Any) -> None:
-                answer.file = blob
-                resolve(answer)
+        background_image = app.output.image if settings.kind().takes_image else None
+        Promise.resolve(app.exporter.export(image, result.png, None, settings, background_image)) \
+            .then(made, answer.reject)
 
-            background_image = app.output.image if settings.kind().takes_image else None
-            Promise.resolve(app.exporter.export(image, answer.png, None, settings, background_image)) \
-                .then(made, reject)
-
+    cutout = Deferred()
+    try:
         job = app.add(image, image.js_name if image.js_name else "image", engine_id, refine, device)
-        app.waiters[job.job_id] = [finish, reject]
-
-    return __new__(Promise(executor))
+    except AnyError as exc:
+        answer.reject(exc)
+        return answer.promise
+    app.waiters[job.job_id] = cutout
+    cutout.promise.then(finish, answer.reject)
+    return answer.promise
 
 
 async def clear_cache(app: Any) -> int:
     """clearCache(): delete every saved model; resolves to how many."""
-    removed: int = await app.worker.request(protocol.CLEAR_CACHE, "", None)
+    removed: int = await app.worker.clear_cache()
     await app.engines.refresh()
     return removed
 
@@ -120,7 +127,7 @@ def set_canvas_limit(app: Any, pixels: int, band: int) -> None:
 def page_api(app: Any) -> Any:
     __pragma__("jsiter")
     api = {
-        "ready": app.ready,
+        "ready": app.ready.promise,
         # Resolves to how many photos shared to the app (share_target) went into the queue.
         "arrived": lambda: app.arrived,
         "removeBackground": lambda image, options: remove_background(app, image, options),
@@ -129,7 +136,7 @@ def page_api(app: Any) -> Any:
         "setDevice": lambda device: app.devices.choose(device),
         # Forget this adapter's GPU failure (the "Try the GPU again" action).
         "retryGpu": lambda: app.devices.retry(),
-        "engines": lambda: app.worker.request(protocol.ENGINES, "", None),
+        "engines": lambda: app.worker.list_engines(),
         "clearCache": lambda: clear_cache(app),
         "longTasks": lambda: app.long_tasks.report(),
         "downloadAll": app.save_zip,
@@ -144,7 +151,7 @@ def page_api(app: Any) -> Any:
         # Photos above `pixels` take the PNG-as-a-stream path, in bands of `band` pixels.
         "setCanvasLimit": lambda pixels, band: set_canvas_limit(app, pixels, band),
         # GPU faults through the real failure paths: "lose" (device.destroy()), "mismatch".
-        "gpuFault": lambda fault: app.worker.request(protocol.GPU_FAULT, "", fault),
+        "gpuFault": lambda fault: app.worker.gpu_fault(fault),
     }
     __pragma__("nojsiter")
     return api

@@ -5,8 +5,8 @@ from typing import Any, Dict, List
 from backgrone.jsglobals import URL, Error, Promise, console, __new__, __pragma__
 # __pragma__('noskip')
 
-from backgrone.core import jobs, messages, protocol
-from backgrone.core.messages import AnyError
+from backgrone.core import jobs, errors, protocol
+from backgrone.core.errors import AnyError
 from backgrone.ui.job_client import JobClient
 from backgrone.core.threads import threads_note
 from backgrone.ui.engine_picker import EnginePicker
@@ -23,6 +23,8 @@ from backgrone.ui.settings_panel import SettingsPanel
 from backgrone.ui.folder_save import FolderSave
 from backgrone.ui.hand_off import HandOff
 from backgrone.core.output import OutputSettings
+from backgrone.core.devices import DEVICE_AUTO
+from backgrone.ui.deferred import Deferred
 from backgrone.ui import api, arrivals, updates
 
 
@@ -37,26 +39,21 @@ class App:
         self.document = host.document
         doc = self.document
         self.queue = jobs.JobQueue()
-        self.images: Dict[int, Any] = {}
-        # Per job: refine the edges (the checkbox's state when it was added, or the API option).
-        self.refine_flags: Dict[int, bool] = {}
         self.refine_box = doc.querySelector("[data-refine]")
         if self.refine_box:
             self.refine_box.checked = protocol.REFINE_DEFAULT  # the one default, not the HTML's
-        # Per job: the device setting (core/devices) when it was added.
-        self.device_flags: Dict[int, str] = {}
         # The user asked to try the GPU again: a fresh job worker once no job runs.
         self.restart_when_idle = False
-        # Promise callbacks of jobs started through the API: [resolve, reject].
-        self.waiters: Dict[int, List[Any]] = {}
+        # The answers owed to jobs started through the API.
+        self.waiters: Dict[int, Deferred] = {}
         self.status: Any = None
         # Promise of how many shared photos the page took when it opened (ui/arrivals).
         self.arrived: Any = None
         self.threads_line = doc.querySelector("[data-threads]")
         self.models_changed = False
         self.view = QueueView(doc, doc.querySelector("[data-queue]"), doc.querySelector("[data-live]"))
-        self.ready_callbacks: List[Any] = []
-        self.ready = __new__(Promise(lambda resolve, reject: self.ready_callbacks.append(resolve)))
+        # Settled by the worker's first STATUS (window.backgrone.ready).
+        self.ready = Deferred()
         self.worker = JobClient(host.workerUrl, self.on_worker_message, self.on_worker_crash)
         self.engines = EnginePicker(doc, doc.querySelector("[data-engine-picker]"), self.worker, self.preload)
         self.devices = DevicePicker(self.window, doc.querySelector("[data-device-picker]"), self.worker,
@@ -87,7 +84,7 @@ class App:
 
     def preload(self, engine_id: str) -> None:
         """Open a cached engine's session now, so the next photo does not wait for it."""
-        self.worker.request(protocol.PRELOAD, engine_id, None).catch(lambda error: None)
+        self.worker.preload(engine_id).catch(lambda error: None)
 
     async def start_engines(self) -> None:
         await self.engines.refresh()
@@ -105,11 +102,9 @@ class App:
             self.view.announce(str(len(files)) + " images added to the queue")
 
     def add(self, image: Any, file_name: str, engine_id: str,
-            refine: bool = protocol.REFINE_DEFAULT, device: str = "auto", show: bool = True) -> jobs.Job:
-        job = self.queue.add(file_name, engine_id)
-        self.images[job.job_id] = image
-        self.refine_flags[job.job_id] = refine
-        self.device_flags[job.job_id] = device
+            refine: bool = protocol.REFINE_DEFAULT, device: str = DEVICE_AUTO, show: bool = True) -> jobs.Job:
+        job = self.queue.add(file_name, engine_id, image, refine, device)
+        job.output = self.settings
         self.view.add(job, image)
         self.stage.set_count(len(self.queue.jobs))
         if show:
@@ -119,7 +114,8 @@ class App:
 
     def pump(self) -> None:
         job = self.queue.start_next()
-        self.long_tasks.set_busy(job is not None)
+        # A file added while a job runs starts nothing, yet the queue is still busy.
+        self.long_tasks.set_busy(self.queue.running() is not None)
         self.show_summary()
         if job is None:
             if self.restart_when_idle:
@@ -127,9 +123,7 @@ class App:
                 self.worker.restart("the GPU is tried again")
             return
         self.stage.follow(job, self.view.update(job, ""))
-        refine = self.refine_flags[job.job_id] if job.job_id in self.refine_flags else protocol.REFINE_DEFAULT
-        device = self.device_flags[job.job_id] if job.job_id in self.device_flags else "auto"
-        self.worker.process(job.job_id, job.engine, self.images[job.job_id], refine, device)
+        self.worker.process(job.job_id, job.engine, job.photo, job.refine, job.device)
 
     def restart_worker(self) -> None:
         self.restart_when_idle = True
@@ -144,16 +138,14 @@ class App:
                 message["threads"], message["isolated"], message["sharedMemory"])
             if message["started"]:
                 return  # ORT's own count, read back after its first session
-            for resolve in self.ready_callbacks:
-                resolve(True)
-            self.ready_callbacks = []
+            self.ready.resolve(True)
             detach(self.start_engines())
             return
         if kind == protocol.DEVICE:
             self.devices.show(message)
             return
         if kind == protocol.NOTICE:
-            text = messages.message_for(message["code"], message["detail"])
+            text = errors.message_for(message["code"], message["detail"])
             console.warn("backgrone:", text)
             self.engines.say(text)
             self.view.announce(text)
@@ -176,7 +168,7 @@ class App:
             job.progress = 1.0
             total = message["timings"]["total"]
             self.view.done(job, message["png"], message["width"], message["height"], total)
-            result = Result(job.job_id, job.file_name, self.images[job.job_id], message["png"],
+            result = Result(job.job_id, job.file_name, job.photo, message["png"],
                             message["width"], message["height"])
             link = self.view.item(job).querySelector("a[download]")
             self.downloads.add(result, link.href)
@@ -187,7 +179,7 @@ class App:
                 self.models_changed = False
                 detach(self.engines.refresh())
         elif kind == protocol.ERROR:
-            self.fail(job, messages.message_for(message["code"], message["detail"]))
+            self.fail(job, errors.message_for(message["code"], message["detail"]))
 
     def fail(self, job: jobs.Job, text: str) -> None:
         console.warn("backgrone:", job.file_name, text)
@@ -198,12 +190,12 @@ class App:
         self.settle(job.job_id, None, text)
 
     def settle(self, job_id: int, message: Any, error: str) -> None:
-        # The photo stays in self.images: retry, the brush and exports read it again.
+        # The photo stays on the job: retry, the brush and exports read it again.
         if job_id in self.waiters:
-            resolve, reject = self.waiters[job_id]
+            waiter = self.waiters[job_id]
             del self.waiters[job_id]
             if error:
-                reject(__new__(Error(error)))
+                waiter.reject(__new__(Error(error)))
             else:
                 __pragma__("jsiter")
                 answer = {
@@ -211,13 +203,13 @@ class App:
                     "timings": message["timings"],
                 }
                 __pragma__("nojsiter")
-                resolve(answer)
+                waiter.resolve(answer)
         self.pump()
 
     def on_worker_crash(self, detail: str) -> None:
         job = self.queue.running()
         if job is not None:
-            self.fail(job, messages.message_for(messages.WORKER_CRASHED, detail))
+            self.fail(job, errors.message_for(errors.WORKER_CRASHED, detail))
 
     # --- what the user does to jobs ---------------------------------------------------------
 
@@ -233,7 +225,7 @@ class App:
             result = self.downloads.find(job_id)
             if job is not None and (result is not None or action == "show"):
                 opener = event.target.closest("[data-action]")
-                self.stage.choose(job, self.images[job_id], result, opener)
+                self.stage.choose(job, job.photo, result, opener)
         elif action == "download":
             self.download(job_id, event)
         elif action == "retry-export":
@@ -251,7 +243,7 @@ class App:
         if job is not None:
             self.view.cancelled(job)
             self.stage.follow(job, "Cancelled")
-        self.settle(job_id, None, messages.message_for(messages.CANCELLED, ""))
+        self.settle(job_id, None, errors.message_for(errors.CANCELLED, ""))
 
     def retry(self, job_id: int) -> None:
         job = self.queue.find(job_id)
@@ -268,12 +260,6 @@ class App:
         if self.viewer.shown_id() == job_id:
             self.viewer.close()
         self.downloads.forget(job_id)
-        if job_id in self.images:
-            del self.images[job_id]
-        if job_id in self.refine_flags:
-            del self.refine_flags[job_id]
-        if job_id in self.device_flags:
-            del self.device_flags[job_id]
         self.view.forget(job_id)
         self.stage.set_count(len(self.queue.jobs))
         self.show_summary()

@@ -2,11 +2,13 @@
 it starts the worker, keeps the pending requests, turns each reply into a Promise, fails them
 all when the worker dies, lets a caller give up on one, and ends an idle worker."""
 # __pragma__('skip')
-from typing import Any, Callable, Dict, List
-from backgrone.jsglobals import Error, Promise, Worker, clearTimeout, console, setTimeout, __new__, __pragma__
+from typing import Any, Callable, Dict
+from backgrone.jsglobals import Error, Worker, clearTimeout, console, setTimeout, __new__, __pragma__
 # __pragma__('noskip')
 
-from backgrone.core import messages, protocol
+from backgrone.core import errors, protocol
+from backgrone.core.errors import AnyError
+from backgrone.ui.deferred import Deferred
 
 # __pragma__('skip')
 MessageFn = Callable[[protocol.Message], None]
@@ -17,7 +19,7 @@ BuildFn = Callable[[int], protocol.Message]  # request id -> the request message
 
 def failure(code: str, detail: str) -> Any:
     """The Error a request rejects with: the catalogue's words for `code`."""
-    return __new__(Error(messages.message_for(code, detail)))
+    return __new__(Error(errors.message_for(code, detail)))
 
 
 class WorkerChannel:
@@ -40,8 +42,8 @@ class WorkerChannel:
         self.on_message = on_message
         self.on_crash = on_crash
         self.worker: Any = None
-        # Requests awaiting their reply: request id -> [resolve, reject].
-        self.pending: Dict[int, List[Any]] = {}
+        # Requests awaiting their reply.
+        self.pending: Dict[int, Deferred] = {}
         self.next_request = 1
         self.idle_timer: Any = None
         if keep_alive:
@@ -71,20 +73,23 @@ class WorkerChannel:
         request_id = self.next_request
         self.next_request += 1
         self.hold()
-
-        def executor(resolve: Any, reject: Any) -> None:
-            if signal and signal.aborted:
-                reject(failure(messages.CANCELLED, ""))
-                return
-            self.pending[request_id] = [resolve, reject]
-            self.ensure().postMessage(build(request_id))
-            if signal:
+        answer = Deferred()
+        if signal and signal.aborted:
+            answer.reject(failure(errors.CANCELLED, ""))
+        else:
+            self.pending[request_id] = answer
+            try:
+                self.ensure().postMessage(build(request_id))
+            except AnyError as exc:
+                # A message that cannot be sent (structured cloning refused it): this request
+                # fails, as it did when this ran inside the Promise's executor.
+                del self.pending[request_id]
+                answer.reject(exc)
+            if signal and request_id in self.pending:
                 signal.addEventListener(
-                    "abort", lambda event: self.settle(request_id, None, messages.CANCELLED, ""))
-
-        promise = __new__(Promise(executor))
+                    "abort", lambda event: self.settle(request_id, None, errors.CANCELLED, ""))
         self.release()
-        return promise
+        return answer.promise
 
     def receive(self, message: protocol.Message) -> None:
         if message["kind"] != protocol.REPLY:
@@ -96,12 +101,12 @@ class WorkerChannel:
     def settle(self, request_id: int, value: Any, code: str, detail: str) -> None:
         if request_id not in self.pending:
             return  # given up on (aborted) or failed with a dead worker meanwhile
-        resolve, reject = self.pending[request_id]
+        answer = self.pending[request_id]
         del self.pending[request_id]
         if code:
-            reject(failure(code, detail))
+            answer.reject(failure(code, detail))
         else:
-            resolve(value)
+            answer.resolve(value)
         self.release()
 
     def crashed(self, event: Any) -> None:
@@ -128,7 +133,7 @@ class WorkerChannel:
         waiting = self.pending
         self.pending = {}
         for request_id in list(waiting.keys()):
-            waiting[request_id][1](failure(code, detail))
+            waiting[request_id].reject(failure(code, detail))
         if self.keep_alive:
             self.ensure()
 

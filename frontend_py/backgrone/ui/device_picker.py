@@ -7,7 +7,7 @@ from backgrone.jsglobals import console, __pragma__
 # __pragma__('noskip')
 
 from backgrone.core import devices, protocol
-from backgrone.core.messages import AnyError
+from backgrone.core.errors import AnyError
 from backgrone.ui.job_client import JobClient
 
 STORAGE_KEY = "backgrone.device"
@@ -81,7 +81,7 @@ class DevicePicker:
         """Forget this adapter's GPU failure; the next job tries the GPU again."""
         self.retry_button.disabled = True
         try:
-            await self.worker.request(protocol.GPU_RETRY, "", None)
+            await self.worker.gpu_retry()
         finally:
             self.retry_button.disabled = False
         self.restart()

@@ -8,7 +8,8 @@ from backgrone.jsglobals import Error, Promise, URL, console, __new__
 
 from backgrone.core.brush import EditHistory
 from backgrone.core.output import OutputSettings, output_name, unique_names
-from backgrone.core.messages import AnyError
+from backgrone.core.errors import AnyError
+from backgrone.ui.deferred import Deferred
 from backgrone.ui.export_client import ExportClient
 
 ZIP_NAME = "backgrone-cutouts.zip"
@@ -45,10 +46,19 @@ class Result:
         self.key = ""
         # Why the download for `key` could not be made ("" when it was).
         self.error = ""
-        self.waiters: List[Any] = []
+        # Callers of Downloads.latest waiting for the download being remade.
+        self.waiters: List[Deferred] = []
 
     def edit_version(self) -> int:
         return self.edits.version if self.edits is not None else 0
+
+
+class Files:
+    """Downloads to write together (the zip, a folder): names[i] is the name of blobs[i]."""
+
+    def __init__(self, names: List[str], blobs: List[Any]) -> None:
+        self.names = names
+        self.blobs = blobs
 
 
 class Downloads:
@@ -171,11 +181,11 @@ class Downloads:
     def settle(self, result: Result, error: Any) -> None:
         waiters = result.waiters
         result.waiters = []
-        for callbacks in waiters:
+        for waiter in waiters:
             if error:
-                callbacks[1](error)
+                waiter.reject(error)
             else:
-                callbacks[0](result.blob)
+                waiter.resolve(result.blob)
 
     def retry(self, job_id: int) -> None:
         """Make the job's download again after a failure."""
@@ -195,11 +205,10 @@ class Downloads:
                 return Promise.reject(__new__(Error(result.error)))
             return Promise.resolve(result.blob)
 
-        def executor(resolve: Any, reject: Any) -> None:
-            result.waiters.append([resolve, reject])
-            self.refresh()
-
-        return __new__(Promise(executor))
+        waiter = Deferred()
+        result.waiters.append(waiter)
+        self.refresh()
+        return waiter.promise
 
     def name_for_id(self, job_id: int) -> str:
         return self.name_for(self.results[job_id])
@@ -218,10 +227,10 @@ class Downloads:
         """One zip of the current downloads of these jobs (those with a result), in this order,
         under unique names."""
         files = await self.current_files(job_ids)
-        return await self.exporter.zip(files[0], files[1])
+        return await self.exporter.zip(files.names, files.blobs)
 
-    async def current_files(self, job_ids: List[int]) -> List[Any]:
-        """[names, blobs]: the current downloads of these jobs (those with a result), in this
+    async def current_files(self, job_ids: List[int]) -> Files:
+        """The current downloads of these jobs (those with a result), in this
         order, under unique names (what the zip and the folder get)."""
         names: List[str] = []
         blobs: List[Any] = []
@@ -232,4 +241,4 @@ class Downloads:
             blob = await self.latest(job_id)
             names.append(self.name_for(result))
             blobs.append(blob)
-        return [unique_names(names), blobs]
+        return Files(unique_names(names), blobs)

@@ -6,9 +6,8 @@ from backgrone.jsglobals import console, navigator
 # __pragma__('noskip')
 import math
 
-from backgrone.core import protocol
 from backgrone.core.engines import DEFAULT_ENGINE
-from backgrone.core.messages import AnyError
+from backgrone.core.errors import AnyError
 from backgrone.ui.job_client import JobClient
 
 # __pragma__('skip')
@@ -50,7 +49,7 @@ class EnginePicker:
 
     async def refresh(self) -> List[Any]:
         """Ask the worker for the engines' state and redraw; returns the listing."""
-        self.listing = await self.worker.request(protocol.ENGINES, "", None)
+        self.listing = await self.worker.list_engines()
         self.render()
         await self.show_storage()
         return self.listing
@@ -118,7 +117,7 @@ class EnginePicker:
         self.model_input.value = ""
         self.say("Checking " + model.js_name + "\u2026")
         try:
-            self.listing = await self.worker.request(protocol.IMPORT_MODEL, self.import_for, model)
+            self.listing = await self.worker.import_model(self.import_for, model)
         except AnyError as exc:
             self.say(getattr(exc, "message", "") or str(exc))
             return
@@ -129,7 +128,7 @@ class EnginePicker:
         self.on_change(self.selected)
 
     async def clear(self) -> None:
-        removed = await self.worker.request(protocol.CLEAR_CACHE, "", None)
+        removed = await self.worker.clear_cache()
         self.say("Deleted " + str(removed) + " saved model" + ("" if removed == 1 else "s") + ".")
         await self.refresh()
 

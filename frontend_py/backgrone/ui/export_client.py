@@ -3,7 +3,7 @@
 from typing import Any, List
 # __pragma__('noskip')
 
-from backgrone.core import messages, output, protocol
+from backgrone.core import errors, output, protocol
 from backgrone.ui.channel import WorkerChannel
 
 # An export worker holds full-size canvases while it works: ended after this long unused, so
@@ -15,7 +15,7 @@ class ExportClient(WorkerChannel):
     """Started on first use: a visitor who never downloads never pays for it."""
 
     def __init__(self, url: str) -> None:
-        WorkerChannel.__init__(self, url, protocol.EXPORT_WORKER, messages.EXPORTER_CRASHED, False,
+        WorkerChannel.__init__(self, url, protocol.EXPORT_WORKER, errors.EXPORTER_CRASHED, False,
                                IDLE_MS, None, None)
 
     def layers(self, cutout: Any, photo: Any) -> Any:

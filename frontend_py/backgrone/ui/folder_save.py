@@ -6,7 +6,7 @@ from typing import Any, Callable, List
 from backgrone.jsglobals import console, __pragma__
 # __pragma__('noskip')
 
-from backgrone.core.messages import AnyError
+from backgrone.core.errors import AnyError
 from backgrone.core.output import free_names
 from backgrone.ui.downloads import Downloads, error_text
 
@@ -80,8 +80,7 @@ class FolderSave:
         self.button.disabled = True
         try:
             files = await self.downloads.current_files(self.job_ids())
-            names: List[str] = files[0]
-            blobs: List[Any] = files[1]
+            names = files.names
             present = await names_in(directory)
             clashes = [name for name in names if name in present]
             if len(clashes) > 0:
@@ -93,7 +92,7 @@ class FolderSave:
                     names = free_names(names, present)
             self.announce("Saving " + images(len(names)) + " to the folder\u2026")
             for i in range(len(names)):
-                await write_file(directory, names[i], blobs[i])
+                await write_file(directory, names[i], files.blobs[i])
         finally:
             self.button.disabled = False
         self.announce("Saved " + images(len(names)) + " to the folder " + directory.js_name)

@@ -7,7 +7,7 @@ from typing import Any, List
 import math
 
 from backgrone.core import framing
-from backgrone.core.messages import AnyError
+from backgrone.core.errors import AnyError
 from backgrone.core.output import OutputSettings
 
 POSITION_LABELS = {framing.POSITION_CENTER: "Centred", framing.POSITION_BOTTOM: "On the floor"}

@@ -6,7 +6,7 @@ from typing import Any, Callable
 from backgrone.jsglobals import ClipboardItem, File, Promise, console, __new__, __pragma__
 # __pragma__('noskip')
 
-from backgrone.core.messages import AnyError
+from backgrone.core.errors import AnyError
 from backgrone.ui.downloads import Downloads, error_text
 
 # __pragma__('skip')

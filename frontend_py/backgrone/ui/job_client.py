@@ -4,7 +4,7 @@ requests answered through the one request channel."""
 from typing import Any
 # __pragma__('noskip')
 
-from backgrone.core import messages, protocol
+from backgrone.core import errors, protocol
 from backgrone.ui.channel import WorkerChannel
 
 
@@ -13,14 +13,27 @@ class JobClient(WorkerChannel):
     message and keeps the open model session."""
 
     def __init__(self, url: str, on_message: Any, on_crash: Any) -> None:
-        WorkerChannel.__init__(self, url, protocol.JOB_WORKER, messages.WORKER_CRASHED, True, 0,
+        WorkerChannel.__init__(self, url, protocol.JOB_WORKER, errors.WORKER_CRASHED, True, 0,
                                on_message, on_crash)
 
-    def request(self, kind: str, engine: str, payload: Any) -> Any:
-        """Ask the worker something (protocol.ENGINES, CLEAR_CACHE, IMPORT_MODEL, PRELOAD,
-        GPU_RETRY, GPU_FAULT);
-        a Promise of its answer, rejected with a catalogue message."""
-        return self.ask(lambda request_id: protocol.engine_request(kind, request_id, engine, payload))
+    # Requests: each a Promise of the worker's answer, rejected with a catalogue message.
+    def list_engines(self) -> Any:
+        return self.ask(lambda request_id: protocol.list_engines(request_id))
+
+    def clear_cache(self) -> Any:
+        return self.ask(lambda request_id: protocol.clear_cache(request_id))
+
+    def import_model(self, engine: str, model: Any) -> Any:
+        return self.ask(lambda request_id: protocol.import_model(request_id, engine, model))
+
+    def preload(self, engine: str) -> Any:
+        return self.ask(lambda request_id: protocol.preload(request_id, engine))
+
+    def gpu_retry(self) -> Any:
+        return self.ask(lambda request_id: protocol.gpu_retry(request_id))
+
+    def gpu_fault(self, fault: str) -> Any:
+        return self.ask(lambda request_id: protocol.gpu_fault(request_id, fault))
 
     def process(self, job: int, engine: str, image: Any, refine: bool, device: str) -> None:
         self.post(protocol.process(job, engine, image, refine, device))

@@ -5,7 +5,7 @@ from typing import Any, List
 from backgrone.jsglobals import PerformanceObserver, console, performance, __new__, __pragma__
 # __pragma__('noskip')
 
-from backgrone.core.messages import AnyError
+from backgrone.core.errors import AnyError
 
 
 class LongTasks:

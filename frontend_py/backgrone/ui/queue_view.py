@@ -49,7 +49,8 @@ class QueueView:
         self.list.addEventListener("click", self.clicked)
 
     def bind(self, on_action: ActionFn) -> None:
-        """on_action(name, job_id, event) for "view", "download", "cancel", "retry", "remove"."""
+        """on_action(name, job_id, event) for "show" and "view" (the thumbnail, before and after
+        the result), "download", "cancel", "retry", "remove" and "retry-export"."""
         self.on_action = on_action
 
     def clicked(self, event: Any) -> None:

@@ -7,7 +7,7 @@ from typing import Any, Callable, List
 
 from backgrone.core import protocol
 from backgrone.core.engines import find_engine
-from backgrone.core.messages import AnyError
+from backgrone.core.errors import AnyError
 
 # __pragma__('skip')
 TextFn = Callable[[], str]  # a type alias: mypy only
@@ -18,17 +18,9 @@ WIDE = "(min-width: 60rem)"
 
 
 def device_choice(document: Any) -> str:
-    """The device setting's choice in words, where the page has one ([data-device-picker]): its
-    data-summary, or the label of its checked option, or its select's option."""
-    picker = document.querySelector("[data-device-picker]")
-    if not picker:
-        return ""
-    if picker.dataset.summary:
-        return str(picker.dataset.summary)
-    checked = picker.querySelector("input:checked")
-    if checked and checked.labels and checked.labels.length > 0:
-        return str(checked.labels[0].textContent).strip()
-    select = picker.querySelector("select")
+    """The device setting's choice in words: the chosen option of the device picker's select
+    (ui/device_picker), or "" where the page has none."""
+    select = document.querySelector("[data-device-picker] select")
     if select and select.selectedIndex >= 0:
         return str(select.options[select.selectedIndex].textContent).strip()
     return ""

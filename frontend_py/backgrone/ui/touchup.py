@@ -13,7 +13,7 @@ import math
 
 from backgrone.core import brush
 from backgrone.core.brush import EditHistory, copy_rect
-from backgrone.core.messages import AnyError
+from backgrone.core.errors import AnyError
 from backgrone.ui.downloads import Result
 from backgrone.ui.export_client import ExportClient
 

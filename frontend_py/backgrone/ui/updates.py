@@ -5,7 +5,7 @@ from typing import Any, Callable
 from backgrone.jsglobals import console
 # __pragma__('noskip')
 
-from backgrone.core.messages import AnyError
+from backgrone.core.errors import AnyError
 from backgrone.core import protocol
 from backgrone.sw import contract
 

@@ -13,8 +13,7 @@ from backgrone.ui.downloads import Result
 from backgrone.ui.export_client import ExportClient
 from backgrone.ui.touchup import TouchUp
 
-FIT = "fit"
-ACTUAL = "actual"
+FIT = "fit"  # the zoom a new result starts in; the buttons' data-zoom names the others
 
 # __pragma__('skip')
 AnnounceFn = Callable[[str], None]  # a type alias: mypy only

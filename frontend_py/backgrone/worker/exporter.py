@@ -11,8 +11,8 @@ from backgrone.jsglobals import (
 )
 # __pragma__('noskip')
 
-from backgrone.core import brush, messages, protocol
-from backgrone.core.messages import AppError
+from backgrone.core import brush, errors, protocol
+from backgrone.core.errors import AppError
 from backgrone.web import context_2d
 from backgrone.worker import framer, painters
 from backgrone.worker.strips import BAND_PIXELS, ONE_CANVAS_PIXELS
@@ -39,7 +39,7 @@ class Exporter:
         self.band_pixels = BAND_PIXELS
         # One request at a time: two 12 MP compositions at once would double the memory.
         self.tail = Promise.resolve()
-        self.replies = Replier(self.scope, messages.EXPORT_FAILED, "export worker")
+        self.replies = Replier(self.scope, errors.EXPORT_FAILED, "export worker")
         # Fault injection for the tests (protocol.CRASH): the next request crashes the worker.
         self.crash_armed = False
 
@@ -55,7 +55,7 @@ class Exporter:
         if self.crash_armed:
             # Thrown here, outside any promise: the page sees the worker's error event, as it
             # would if the worker ran out of memory.
-            raise AppError(messages.EXPORTER_CRASHED, "crash requested by the page")
+            raise AppError(errors.EXPORTER_CRASHED, "crash requested by the page")
         self.tail = self.tail.then(lambda: self.handle(message))
 
     async def handle(self, message: Any) -> None:

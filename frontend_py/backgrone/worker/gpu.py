@@ -8,11 +8,8 @@ from backgrone.jsglobals import Float32Array, Promise, console, fetch, navigator
 import math
 
 from backgrone.core import devices
-from backgrone.core.messages import AnyError
+from backgrone.core.errors import AnyError
 
-FOLDER = "ort-gpu/"  # build/gpu_runtime.py
-SELF_TEST_MODEL = "selftest.onnx"
-SELF_TEST_SIDE = 32
 FAILURE_PREFIX = "gpu-failure:"
 # Markers of ORT's verbose and informational log lines, asked for only to read placements.
 CHATTY = ["[V:onnxruntime", "[I:onnxruntime"]
@@ -20,7 +17,7 @@ CHATTY = ["[V:onnxruntime", "[I:onnxruntime"]
 
 def self_test_input() -> Any:
     """A fixed pattern over the self-test model's input, in the range ISNet's inputs have."""
-    count = 3 * SELF_TEST_SIDE * SELF_TEST_SIDE
+    count = 3 * devices.SELF_TEST_SIDE * devices.SELF_TEST_SIDE
     values = __new__(Float32Array(count))
     for i in range(count):
         values[i] = 0.5 * math.sin(i * 0.37) + 0.25 * math.cos(i * 0.011)
@@ -130,7 +127,7 @@ class Gpu:
         if not self.ort:
             self.tap = LogTap()
             ort = await self.host.loadGpu()
-            ort.env.wasm.wasmPaths = self.host.base + FOLDER
+            ort.env.wasm.wasmPaths = self.host.base + devices.GPU_FOLDER + "/"
             # The GPU does the arithmetic: no thread pool (and no second set of thread workers).
             ort.env.wasm.numThreads = 1
             ort.env.wasm.proxy = False
@@ -159,7 +156,7 @@ class Gpu:
 
     async def self_test(self) -> float:
         """The built-in model on the GPU and on the CPU; the largest difference of the outputs."""
-        response = await fetch(self.host.base + FOLDER + SELF_TEST_MODEL)
+        response = await fetch(self.host.base + devices.GPU_FOLDER + "/" + devices.SELF_TEST_MODEL)
         model = await response.arrayBuffer()
         pixels = self_test_input()
         gpu_input = pixels
@@ -168,27 +165,29 @@ class Gpu:
             gpu_input = __new__(Float32Array(pixels.length))
             for i in range(pixels.length):
                 gpu_input[i] = pixels[i] + 0.5
-        outputs = []
-        for pair in [[self.ort, "webgpu", gpu_input], [self.cpu_ort, "wasm", pixels]]:
-            ort = pair[0]
-            __pragma__("jsiter")
-            options = {"executionProviders": [pair[1]]}
-            __pragma__("nojsiter")
-            session = await ort.InferenceSession.create(model.slice(0), options)
-            side = SELF_TEST_SIDE
-            tensor = __new__(ort.Tensor("float32", pair[2], [1, 3, side, side]))
-            __pragma__("jsiter")
-            feeds = {"input": tensor}
-            __pragma__("nojsiter")
-            result = await session.run(feeds)
-            outputs.append(result["output"].data)
-            if ort == self.ort:
-                # ORT destroys its WebGPU device with the last session released: this small
-                # session keeps it, and the device watched for loss is the one every session uses.
-                self.keeper = session
-            else:
-                await session.release()
-        return devices.largest_difference(outputs[0], outputs[1], SELF_TEST_SIDE * SELF_TEST_SIDE)
+        on_gpu = await self.self_test_run(self.ort, "webgpu", gpu_input, model)
+        on_cpu = await self.self_test_run(self.cpu_ort, "wasm", pixels, model)
+        return devices.largest_difference(on_gpu, on_cpu, devices.SELF_TEST_SIDE * devices.SELF_TEST_SIDE)
+
+    async def self_test_run(self, ort: Any, provider: str, pixels: Any, model: Any) -> Any:
+        """The self-test model's output for `pixels` through this runtime and execution provider."""
+        __pragma__("jsiter")
+        options = {"executionProviders": [provider]}
+        __pragma__("nojsiter")
+        session = await ort.InferenceSession.create(model.slice(0), options)
+        side = devices.SELF_TEST_SIDE
+        tensor = __new__(ort.Tensor("float32", pixels, [1, 3, side, side]))
+        __pragma__("jsiter")
+        feeds = {"input": tensor}
+        __pragma__("nojsiter")
+        result = await session.run(feeds)
+        if ort == self.ort:
+            # ORT destroys its WebGPU device with the last session released: this small
+            # session keeps it, and the device watched for loss is the one every session uses.
+            self.keeper = session
+        else:
+            await session.release()
+        return result["output"].data
 
     def watch_device(self) -> None:
         """A lost device (driver reset, another tab's crash, destroy()) is a remembered failure."""

@@ -4,9 +4,9 @@ from typing import Any
 from backgrone.jsglobals import Promise, Uint8Array, console, crossOriginIsolated, __new__
 # __pragma__('noskip')
 
-from backgrone.core import devices, messages, protocol
+from backgrone.core import devices, errors, protocol
 from backgrone.core.engines import Engine, find_engine
-from backgrone.core.messages import AnyError, AppError
+from backgrone.core.errors import AnyError, AppError
 from backgrone.worker.models import SOURCE_USER, ModelStore
 from backgrone.web import sha256_hex
 from backgrone.worker.replies import Replier
@@ -28,7 +28,7 @@ class WorkerLoop:
         # Jobs and cache changes chain on this promise so that they run strictly in order.
         self.tail = Promise.resolve()
         self.told_cache_failure = False
-        self.replies = Replier(self.scope, messages.INTERNAL, "request")
+        self.replies = Replier(self.scope, errors.INTERNAL, "request")
         # Ready at once, with the count asked for; told again once ORT runs (tell_threads).
         self.post(protocol.status(threads, bool(crossOriginIsolated), shares_memory(), False))
         # The adapter is probed at once (no download): status() says what would run.
@@ -53,7 +53,7 @@ class WorkerLoop:
             refine = message["refine"] is True
             device = message["device"]
             self.then(lambda: self.process(job, message["engine"], message["image"], refine, device))
-        elif kind == protocol.ENGINES:
+        elif kind == protocol.LIST_ENGINES:
             # Read-only, so it need not wait behind a running job.
             Promise.resolve(self.replies.answer(message, self.store.describe))
         elif kind == protocol.CLEAR_CACHE:
@@ -68,9 +68,9 @@ class WorkerLoop:
         elif kind == protocol.GPU_RETRY:
             self.then(lambda: self.replies.answer(message, self.gpu.forget))
         elif kind == protocol.GPU_FAULT:
-            self.then(lambda: self.replies.answer(message, lambda: self.gpu.inject(message["payload"])))
+            self.then(lambda: self.replies.answer(message, lambda: self.gpu.inject(message["fault"])))
         elif kind == protocol.CRASH:
-            raise AppError(messages.WORKER_CRASHED, "crash requested by the page")
+            raise AppError(errors.WORKER_CRASHED, "crash requested by the page")
 
     async def preload(self, engine_id: str) -> bool:
         """Open a cached engine's session ahead of the first job; never downloads."""
@@ -84,18 +84,18 @@ class WorkerLoop:
         """Validate a user's .onnx file for an engine, cache it, and keep its session open."""
         engine: Engine = find_engine(message["engine"])
         if self.store.entry(engine):
-            raise AppError(messages.MODEL_INVALID, engine.label + " is bundled with this site")
-        model = __new__(Uint8Array(await message["payload"].arrayBuffer()))
+            raise AppError(errors.MODEL_INVALID, engine.label + " is bundled with this site")
+        model = __new__(Uint8Array(await message["model"].arrayBuffer()))
         # Checked on the CPU: a file the GPU cannot run is still a valid model (its jobs fall back).
         await self.sessions.prepare(engine, devices.DEVICE_CPU)
         try:
             await self.sessions.open(engine, model)
         except AnyError as exc:
-            raise AppError(messages.MODEL_INVALID, str(exc))
+            raise AppError(errors.MODEL_INVALID, str(exc))
         problem = self.sessions.validate(engine)
         if problem:
             await self.sessions.close()
-            raise AppError(messages.MODEL_INVALID, problem)
+            raise AppError(errors.MODEL_INVALID, problem)
         await self.store.store(engine, await sha256_hex(model), SOURCE_USER, model)
         self.tell_cache_failure()
         return await self.store.describe()
@@ -103,7 +103,7 @@ class WorkerLoop:
     def tell_cache_failure(self) -> None:
         if self.store.cache_failure and not self.told_cache_failure:
             self.told_cache_failure = True
-            self.post(protocol.notice(messages.STORAGE_FULL, self.store.cache_failure))
+            self.post(protocol.notice(errors.STORAGE_FULL, self.store.cache_failure))
 
     async def process(self, job: int, engine_id: str, image: Any, refine: bool, device: str) -> None:
         def report(stage: str, done: float, total: float) -> None:
@@ -112,19 +112,19 @@ class WorkerLoop:
         try:
             engine = find_engine(engine_id)
         except AnyError as exc:
-            self.post(protocol.error(job, messages.UNKNOWN_ENGINE, str(exc)))
+            self.post(protocol.error(job, errors.UNKNOWN_ENGINE, str(exc)))
             return
         try:
             await self.sessions.prepare(engine, device)
-            fields = await self.pipeline.run(engine, image, report, refine)
+            cutout = await self.pipeline.run(engine, image, report, refine)
         except AnyError as exc:
-            code = messages.code_of(exc, messages.INTERNAL)
+            code = errors.code_of(exc, errors.INTERNAL)
             console.error("backgrone job", job, code, exc)
             self.post(protocol.error(job, code, str(exc)))
             return
         finally:
             self.tell_cache_failure()
-        self.post(protocol.result(job, fields["png"], fields["width"], fields["height"], fields["timings"]))
+        self.post(protocol.result(job, cutout.png, cutout.width, cutout.height, cutout.timings))
 
 
 def start(host: Any) -> None:

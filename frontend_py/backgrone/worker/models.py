@@ -8,9 +8,9 @@ from typing import Any, Callable, Dict, List
 from backgrone.jsglobals import Promise, Uint8Array, fetch, setTimeout, __new__
 # __pragma__('noskip')
 
-from backgrone.core import messages
+from backgrone.core import errors
 from backgrone.core.engines import ENGINES, Engine
-from backgrone.core.messages import AnyError, AppError
+from backgrone.core.errors import AnyError, AppError
 from backgrone.web import sha256_hex
 
 # Enough requests in flight to fill a connection without starving the page's own requests.
@@ -148,7 +148,7 @@ class ModelStore:
                     digest = await sha256_hex(data)
                     if data.byteLength != chunk["bytes"] or digest != chunk["sha256"]:
                         # Corrupt bytes are not a network blip: retrying the same file won't help.
-                        raise AppError(messages.MODEL_INTEGRITY, chunk["file"])
+                        raise AppError(errors.MODEL_INTEGRITY, chunk["file"])
                     return data
                 failure = chunk["file"] + ": HTTP " + str(response.status)
                 if response.status < 500:
@@ -157,13 +157,13 @@ class ModelStore:
                 if isinstance(exc, AppError):
                     raise exc
                 failure = chunk["file"] + ": " + str(exc)
-        raise AppError(messages.MODEL_DOWNLOAD, failure)
+        raise AppError(errors.MODEL_DOWNLOAD, failure)
 
     async def download(self, engine: Engine, on_progress: ProgressFn) -> Any:
         """Fetch, verify and assemble the model; cache it; return it as a Uint8Array."""
         entry = self.entry(engine)
         if not entry:
-            raise AppError(messages.ENGINE_UNAVAILABLE, engine.label)
+            raise AppError(errors.ENGINE_UNAVAILABLE, engine.label)
         chunks: List[Any] = entry["chunks"]
         total = entry["bytes"]
         offsets: List[int] = []
@@ -172,7 +172,7 @@ class ModelStore:
             offsets.append(position)
             position += chunk["bytes"]
         if position != total:
-            raise AppError(messages.MODEL_INTEGRITY, "manifest chunks do not add up")
+            raise AppError(errors.MODEL_INTEGRITY, "manifest chunks do not add up")
         # Chunks verified by an earlier, interrupted attempt are kept and not fetched again.
         key = cache_key(engine.engine_id, entry["sha256"])
         if key not in self.partial:
@@ -206,7 +206,7 @@ class ModelStore:
         del self.partial[key]
         # Whole-file hash: the chunks were each right, but so must be their order.
         if await sha256_hex(model) != entry["sha256"]:
-            raise AppError(messages.MODEL_INTEGRITY, engine.label)
+            raise AppError(errors.MODEL_INTEGRITY, engine.label)
         await self.store(engine, entry["sha256"], SOURCE_BUNDLED, model)
         return model
 

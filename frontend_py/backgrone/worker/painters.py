@@ -11,8 +11,8 @@ from typing import Any, Callable, List
 from backgrone.jsglobals import Float64Array, OffscreenCanvas, createImageBitmap, __new__, __pragma__
 # __pragma__('noskip')
 
-from backgrone.core import backdrop, messages, output
-from backgrone.core.messages import AnyError, AppError
+from backgrone.core import backdrop, errors, output
+from backgrone.core.errors import AnyError, AppError
 from backgrone.web import context_2d
 
 # __pragma__('skip')
@@ -79,7 +79,7 @@ async def image(message: Any, subject: Any) -> PaintFn:
     try:
         scenery = await bitmap(message["image"], True)
     except AnyError as exc:
-        raise AppError(messages.BACKGROUND_UNREADABLE, str(exc))
+        raise AppError(errors.BACKGROUND_UNREADABLE, str(exc))
 
     def paint(context: Any, width: int, height: int, rect: List[int]) -> None:
         crop = output.cover_rect(scenery.width, scenery.height, width, height)

@@ -9,14 +9,14 @@ from backgrone.jsglobals import (
 # __pragma__('noskip')
 import math
 
-from backgrone.core import messages, sniff
+from backgrone.core import errors, sniff
 from backgrone.core.engines import Engine
 from backgrone.core.geometry import MAX_MEGAPIXELS, fits
 from backgrone.core.mask import apply_alpha_rows, mask_to_alpha8
 from backgrone.core.refine import RefinePlan, add_guide_rows, fit, write_rows
 from backgrone.core.refine_planes import PLANES, Planes
 from backgrone.core.tensor import rgba_to_nchw
-from backgrone.core.messages import AnyError, AppError
+from backgrone.core.errors import AnyError, AppError
 from backgrone.worker.models import ModelStore
 from backgrone.worker.routing import RoutedSessions
 from backgrone.worker.strips import BAND_PIXELS, ONE_CANVAS_PIXELS, Bands, png_writer
@@ -30,11 +30,11 @@ ReportFn = Callable[[str, float, float], None]  # a type alias: mypy only
 def refusal(kind: str) -> str:
     """The catalogue code for a file the header already tells us not to decode, or ""."""
     if kind == sniff.EMPTY:
-        return messages.EMPTY_FILE
+        return errors.EMPTY_FILE
     if kind == sniff.SVG:
-        return messages.SVG_REFUSED
+        return errors.SVG_REFUSED
     if kind == sniff.PDF or kind == sniff.ZIP or kind == sniff.UNKNOWN:
-        return messages.NOT_AN_IMAGE
+        return errors.NOT_AN_IMAGE
     return ""
 
 
@@ -50,7 +50,7 @@ async def decode(image: Any) -> Any:
     if refused:
         raise AppError(refused, "" if found.kind == sniff.EMPTY else "detected: " + found.kind)
     if found.width > 0 and found.height > 0 and not fits(found.width, found.height):
-        raise AppError(messages.TOO_LARGE, size_detail(found.width, found.height))
+        raise AppError(errors.TOO_LARGE, size_detail(found.width, found.height))
     __pragma__("jsiter")
     options = {"imageOrientation": "from-image"}
     __pragma__("nojsiter")
@@ -58,13 +58,13 @@ async def decode(image: Any) -> Any:
         bitmap = await createImageBitmap(image, options)
     except AnyError as exc:
         if found.kind == sniff.HEIC:
-            raise AppError(messages.HEIC_UNSUPPORTED, str(exc))
+            raise AppError(errors.HEIC_UNSUPPORTED, str(exc))
         # The header said image, the decoder disagreed: a truncated or damaged file.
-        raise AppError(messages.DAMAGED_IMAGE, found.kind + ": " + str(exc))
+        raise AppError(errors.DAMAGED_IMAGE, found.kind + ": " + str(exc))
     if not fits(bitmap.width, bitmap.height):
         detail = size_detail(bitmap.width, bitmap.height)
         bitmap.close()
-        raise AppError(messages.TOO_LARGE, detail)
+        raise AppError(errors.TOO_LARGE, detail)
     return bitmap
 
 
@@ -72,6 +72,16 @@ def size_detail(width: int, height: int) -> str:
     megapixels = math.floor(width * height / 100000 + 0.5) / 10
     return str(width) + "\u00d7" + str(height) + " = " + str(megapixels) + " MP; the limit is " + \
         str(MAX_MEGAPIXELS) + " MP"
+
+
+class Cutout:
+    """What Pipeline.run makes of one photo: the fields of its protocol.result."""
+
+    def __init__(self, png: Any, width: int, height: int, timings: Dict[str, float]) -> None:
+        self.png = png
+        self.width = width
+        self.height = height
+        self.timings = timings
 
 
 class Pipeline:
@@ -128,7 +138,7 @@ class Pipeline:
         try:
             await self.sessions.open(engine, model)
         except AnyError as exc:
-            raise AppError(messages.MODEL_LOAD, str(exc))
+            raise AppError(errors.MODEL_LOAD, str(exc))
         timings["session"] = performance.now() - mark
         return True
 
@@ -138,12 +148,17 @@ class Pipeline:
             self._pixels = __new__(Float32Array(3 * count))
             self._alpha = __new__(Uint8ClampedArray(count))
 
+    def line(self, length: int) -> Any:
+        """The kept float64 scratch line, at least `length` long."""
+        if not self._line or self._line.length < length:
+            self._line = __new__(Float64Array(length))
+        return self._line
+
     def refine_planes(self, plan: RefinePlan) -> Planes:
         """The refinement's working planes for this plan, in the kept buffers."""
         if not self._planes or self._planes.length < PLANES * plan.count:
             self._planes = __new__(Float32Array(PLANES * plan.count))
-        if not self._line or self._line.length < plan.line_length:
-            self._line = __new__(Float64Array(plan.line_length))
+        self.line(plan.line_length)
         planes = []
         for k in range(PLANES):
             planes.append(self._planes.subarray(k * plan.count, (k + 1) * plan.count))
@@ -177,7 +192,8 @@ class Pipeline:
                 write_rows(pixels.data, top, rows, plan, planes, self._line)
                 timings["refine"] += performance.now() - refined
             else:
-                apply_alpha_rows(self._alpha, side, side, pixels.data, width, height, top, rows)
+                apply_alpha_rows(self._alpha, side, side, pixels.data, width, height, top, rows,
+                                 self.line(width))
             mark = performance.now()
             writer.add(bands, pixels, top)
             encoding += performance.now() - mark
@@ -187,9 +203,8 @@ class Pipeline:
         timings["encode"] = encoding + performance.now() - mark
         return png
 
-    async def run(self, engine: Engine, image: Any, report: ReportFn, refine: bool) -> Dict[str, Any]:
-        """Process one image (edges refined unless `refine` is false); returns the fields of a
-        protocol result."""
+    async def run(self, engine: Engine, image: Any, report: ReportFn, refine: bool) -> Cutout:
+        """Process one image (edges refined unless `refine` is false)."""
         began = performance.now()
         timings: Dict[str, float] = {}
         await self.ensure_session(engine, report, timings)
@@ -208,7 +223,7 @@ class Pipeline:
             # Bitmaps hold decoded pixels outside the JS heap: release them whatever happened.
             full.close()
         timings["total"] = performance.now() - began
-        return {"png": png, "width": width, "height": height, "timings": timings}
+        return Cutout(png, width, height, timings)
 
     async def cut_out(self, engine: Engine, full: Any, report: ReportFn, timings: Dict[str, float],
                       mark: float, refine: bool) -> Any:
@@ -228,7 +243,7 @@ class Pipeline:
         small_context.drawImage(small, 0, 0)
         small.close()
         rgba = small_context.getImageData(0, 0, side, side).data
-        rgba_to_nchw(rgba, side * side, engine.scale, engine.offset, self._pixels)
+        rgba_to_nchw(rgba, side * side, engine.mean, engine.std, self._pixels)
         timings["preprocess"] = performance.now() - mark
 
         mark = performance.now()
@@ -236,7 +251,7 @@ class Pipeline:
         try:
             output = await self.sessions.run(engine, self._pixels)
         except AnyError as exc:
-            raise AppError(messages.INFERENCE, str(exc))
+            raise AppError(errors.INFERENCE, str(exc))
         timings["inference"] = performance.now() - mark
 
         mark = performance.now()

@@ -5,8 +5,8 @@ from typing import Any, Callable, List
 from backgrone.jsglobals import console
 # __pragma__('noskip')
 
-from backgrone.core import messages, protocol
-from backgrone.core.messages import AnyError
+from backgrone.core import errors, protocol
+from backgrone.core.errors import AnyError
 
 # __pragma__('skip')
 TransferFn = Callable[[Any], List[Any]]  # value -> what postMessage moves instead of copying
@@ -27,7 +27,7 @@ class Replier:
         try:
             value = await work()
         except AnyError as exc:
-            code = messages.code_of(exc, self.fallback_code)
+            code = errors.code_of(exc, self.fallback_code)
             console.warn("backgrone " + self.label + ":", message["kind"], code, exc)
             self.scope.postMessage(protocol.reply(request, None, code, str(exc)))
             return

@@ -6,9 +6,9 @@ from typing import Any, Dict
 from backgrone.jsglobals import console
 # __pragma__('noskip')
 
-from backgrone.core import devices, messages, protocol
+from backgrone.core import devices, errors, protocol
 from backgrone.core.engines import Engine, find_engine, with_input_size
-from backgrone.core.messages import AnyError
+from backgrone.core.errors import AnyError
 from backgrone.worker.gpu import Gpu
 from backgrone.worker.models import ModelStore
 from backgrone.worker.session import Sessions
@@ -34,7 +34,7 @@ class RoutedSessions:
         return self.gpu_sessions if self.backend == devices.BACKEND_WEBGPU else self.cpu
 
     def tell_failure(self, reason: str) -> None:
-        self.post(protocol.notice(messages.GPU_UNAVAILABLE, reason))
+        self.post(protocol.notice(errors.GPU_UNAVAILABLE, reason))
         self.use(devices.BACKEND_WASM)
 
     def use(self, backend: str) -> None:

@@ -6,7 +6,7 @@ from backgrone.jsglobals import (MessageChannel, SharedArrayBuffer, Uint8Array, 
 # __pragma__('noskip')
 
 from backgrone.core.engines import Engine
-from backgrone.core.messages import AnyError
+from backgrone.core.errors import AnyError
 from backgrone.core.threads import threads_to_ask
 
 # The smallest module using WebAssembly threads: a shared memory (limits flag 3: shared, with a
