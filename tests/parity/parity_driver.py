@@ -15,7 +15,7 @@ from backgrone.core.bilinear import block_axis, pixel_axis, resize_axis  # noqa:
 from backgrone.core.geometry import fits  # noqa: E402
 from backgrone.core.mask import apply_alpha, mask_to_alpha8  # noqa: E402
 from backgrone.core.tensor import rgba_to_nchw  # noqa: E402
-from backgrone.core import backdrop, brush, output, sniff  # noqa: E402
+from backgrone.core import backdrop, brush, framing, output, sniff  # noqa: E402
 from backgrone.core.threads import threads_note, threads_to_ask  # noqa: E402
 from backgrone.core.digest import to_hex  # noqa: E402
 from backgrone.core import png, refine  # noqa: E402
@@ -189,7 +189,7 @@ def output_section(report: Any) -> None:
     for _ in range(2):
         doubled.extend(names)
     report["output_names"] = output.unique_names(doubled)
-    report["cover"] = [output.cover_rect(s[0], s[1], s[2], s[3])
+    report["cover"] = [framing.cover_rect(s[0], s[1], s[2], s[3])
                        for s in [[400, 200, 100, 100], [200, 400, 100, 100], [1000, 10, 10, 1000],
                                  [4000, 3000, 1920, 1080], [7, 5, 5, 7]]]
     report["colors"] = [output.parse_color(c) for c in ["#00ff00", "#A0b1C2"]]

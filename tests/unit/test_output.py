@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from backgrone.core import output
+from backgrone.core import framing, output
 from backgrone.core.output import OutputSettings
 
 
@@ -84,7 +84,7 @@ def test_parse_color_refuses_junk(text: str) -> None:
     ((1000, 10), (10, 1000), [499, 0, 1, 10]),
 ])
 def test_cover_rect(src: tuple[int, int], dst: tuple[int, int], rect: list[int]) -> None:
-    assert output.cover_rect(src[0], src[1], dst[0], dst[1]) == rect
+    assert framing.cover_rect(src[0], src[1], dst[0], dst[1]) == rect
 
 
 def test_unknown_format() -> None:

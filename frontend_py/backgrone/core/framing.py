@@ -206,3 +206,17 @@ def find_output(output_id: str) -> OutputKind:
         if kind.output_id == output_id:
             return kind
     raise AppError(errors.BAD_OUTPUT_OPTION, "output " + str(output_id))
+
+
+def cover_rect(src_width: int, src_height: int, dst_width: int, dst_height: int) -> List[int]:
+    """[x, y, w, h] of the centred part of a source image that covers the destination at its
+    aspect ratio (CSS background-size: cover), in whole source pixels."""
+    if src_width * dst_height > dst_width * src_height:
+        w = math.floor(src_height * dst_width / dst_height + 0.5)
+        if w < 1:
+            w = 1
+        return [math.floor((src_width - w) / 2), 0, w, src_height]
+    h = math.floor(src_width * dst_height / dst_width + 0.5)
+    if h < 1:
+        h = 1
+    return [0, math.floor((src_height - h) / 2), src_width, h]

@@ -11,7 +11,7 @@ from typing import Any, Callable, List
 from backgrone.jsglobals import Float64Array, OffscreenCanvas, createImageBitmap, __new__, __pragma__
 # __pragma__('noskip')
 
-from backgrone.core import backdrop, errors, output
+from backgrone.core import backdrop, errors, framing, output
 from backgrone.core.errors import AnyError, AppError
 from backgrone.web import context_2d
 
@@ -82,7 +82,7 @@ async def image(message: Any, subject: Any) -> PaintFn:
         raise AppError(errors.BACKGROUND_UNREADABLE, str(exc))
 
     def paint(context: Any, width: int, height: int, rect: List[int]) -> None:
-        crop = output.cover_rect(scenery.width, scenery.height, width, height)
+        crop = framing.cover_rect(scenery.width, scenery.height, width, height)
         context.drawImage(scenery, crop[0], crop[1], crop[2], crop[3], 0, 0, width, height)
 
     return paint
