@@ -19,7 +19,8 @@ from skimage import data as samples
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from support.browser import run_async, start_chromium  # noqa: E402
+from support.browser import run_async  # noqa: E402
+from support.chromium import start_chromium  # noqa: E402
 from support.server import Server  # noqa: E402
 
 SIZES = {"phone": (390, 844, True), "desktop": (1280, 800, False)}
