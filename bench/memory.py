@@ -13,6 +13,8 @@ isolated pages only, made eager by a Blink flag) is read before and after the jo
     python bench/memory.py [--sizes 12,24,48] [--engine lightweight,precision] [--label after]
                            [--refine on,off] [--starts fresh,session]
                            [--canvas-limit PIXELS]  (the one-canvas PNG up to this size)
+                           [--options JSON]  (removeBackground's output options: a framed
+                           download is made after the cutout, within the same measured call)
     python bench/memory.py --compare results/memory-before.json results/memory-after.json
 """
 from __future__ import annotations
@@ -50,9 +52,11 @@ MB = 1024 * 1024
 
 
 JOB = """
-const [name, engine, refine] = args;
-const result = await window.backgrone.removeBackground(window.__bench[name], {engine, refine});
-return {width: result.width, height: result.height, bytes: result.png.size, timings: result.timings};
+const [name, engine, refine, output] = args;
+const options = {engine, refine, ...output};
+const result = await window.backgrone.removeBackground(window.__bench[name], options);
+return {width: result.width, height: result.height, bytes: result.png.size, timings: result.timings,
+        file_bytes: result.file.size};
 """
 
 UA_MEMORY = """
@@ -138,7 +142,7 @@ def settled_rss(root: int) -> int:
 
 
 def measure(url: str, engine: str, megapixels: int, start: str, refine: bool, small: Path,
-            canvas_limit: int) -> dict[str, Any]:
+            canvas_limit: int, output: dict[str, Any]) -> dict[str, Any]:
     driver = start_chromium(extra=("--enable-blink-features=ForceEagerMeasureMemory",))
     # A 48 MP job on a busy machine outlasts selenium's 120 s default wait for a reply.
     driver.command_executor.client_config.timeout = 900
@@ -155,7 +159,7 @@ def measure(url: str, engine: str, megapixels: int, start: str, refine: bool, sm
         if start == "session":
             run_async(driver, PUT_PHOTO, "small.jpg", base64.b64encode(small.read_bytes()).decode())
             idle = settled_rss(root)
-            run_async(driver, JOB, "small.jpg", engine, refine)
+            run_async(driver, JOB, "small.jpg", engine, refine, {})
             session = settled_rss(root) - idle
         big = photo(megapixels)
         run_async(driver, PUT_PHOTO, big.name, base64.b64encode(big.read_bytes()).decode())
@@ -163,7 +167,7 @@ def measure(url: str, engine: str, megapixels: int, start: str, refine: bool, sm
         before = settled_rss(root)
         sampler = Sampler(root)
         began = time.monotonic()
-        result = run_async(driver, JOB, big.name, engine, refine)
+        result = run_async(driver, JOB, big.name, engine, refine, output)
         seconds = time.monotonic() - began
         peak = sampler.close()
         try:
@@ -173,7 +177,8 @@ def measure(url: str, engine: str, megapixels: int, start: str, refine: bool, sm
             ua_after = None
         row = {"megapixels": megapixels, "start": start, "refine": refine, "engine": engine,
                "session": session, "load": os.getloadavg()[0], "size": [result["width"], result["height"]],
-               "png_bytes": result["bytes"], "rss_before": before, "rss_peak": peak,
+               "png_bytes": result["bytes"], "file_bytes": result["file_bytes"], "options": output,
+               "rss_before": before, "rss_peak": peak,
                "added": peak - before, "ua_before": ua_before, "ua_after": ua_after,
                "job_s": seconds, "peak_at_s": sampler.peak_at, "timings": result["timings"]}
         stages = ", ".join(f"{k} {result['timings'].get(k, 0) / 1000:.1f}"
@@ -223,6 +228,7 @@ def main() -> int:
     parser.add_argument("--engine", default="lightweight,precision",
                         help="one engine, or several comma-separated (each session's own memory differs)")
     parser.add_argument("--refine", default="on,off", help="edge refinement: on, off, or both")
+    parser.add_argument("--options", default="{}", help="removeBackground's output options (JSON)")
     parser.add_argument("--label", default="now", help="names the results file memory-<label>.json")
     parser.add_argument("--root", default=str(ROOT / "public"), help="the built site to serve")
     parser.add_argument("--canvas-limit", type=int, default=0,
@@ -244,7 +250,7 @@ def main() -> int:
                 for start in args.starts.split(","):
                     for refine in args.refine.split(","):
                         rows.append(measure(server.url, engine, megapixels, start, refine == "on", small,
-                                            args.canvas_limit))
+                                            args.canvas_limit, json.loads(args.options)))
     finally:
         server.stop()
     out = RESULTS / f"memory-{args.label}.json"

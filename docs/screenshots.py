@@ -1,5 +1,6 @@
 """Screenshots of the first screen for the README: a phone (390 x 844) and a desktop
-(1280 x 800), light and dark, after one photo was added (Lightweight engine).
+(1280 x 800), light and dark, after one photo was added (Lightweight engine) with the
+"Square for shops" framing on; and the Output settings with it, scrolled into view.
 
 Run: .venv/bin/python docs/screenshots.py  (after a build; writes docs/screenshots/*.png)
 """
@@ -18,7 +19,8 @@ from skimage import data as samples
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from support.browser import run_async, start_chromium  # noqa: E402
+from support.browser import run_async  # noqa: E402
+from support.chromium import start_chromium  # noqa: E402
 from support.server import Server  # noqa: E402
 
 SIZES = {"phone": (390, 844, True), "desktop": (1280, 800, False)}
@@ -56,13 +58,25 @@ def main() -> None:
                     driver.execute_script("arguments[0].click()", radio)
                     if scheme == "light":
                         save(driver, f"{size}-empty.png")
+                    driver.execute_script("""
+                        const select = document.querySelector('[data-framing]');
+                        select.value = 'shop';
+                        select.dispatchEvent(new Event('change', {bubbles: true}));""")
                     driver.find_element(By.CSS_SELECTOR, "[data-images]").send_keys(str(photo))
                     WebDriverWait(driver, 300).until(lambda d: d.find_element(
                         By.CSS_SELECTOR, "[data-job]").get_attribute("data-state") == "done")
                     WebDriverWait(driver, 30).until(lambda d: d.execute_script(
                         "return document.querySelector('[data-viewer]').dataset.mode === 'result'"
                         " && document.querySelector('[data-before]').complete"))
+                    WebDriverWait(driver, 120).until(lambda d: d.execute_script(
+                        "const drag = document.querySelector('[data-stage-drag]');"
+                        "return !drag.hidden && drag.complete && drag.naturalWidth > 0;"))
                     save(driver, f"{size}-{scheme}.png")
+                    if scheme == "light":
+                        driver.execute_script("""
+                            document.querySelector('[data-settings]').open = true;
+                            document.querySelector('[data-output]').scrollIntoView();""")
+                        save(driver, f"{size}-output.png")
         finally:
             driver.quit()
             server.stop()

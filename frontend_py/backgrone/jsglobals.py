@@ -21,8 +21,10 @@ def __typeof__(value: Any) -> str:  # Transcrypt's JS typeof
 
 Array: Any = None
 Blob: Any = None
+ClipboardItem: Any = None
 Date: Any = None
 Error: Any = None
+File: Any = None
 Float32Array: Any = None
 Float64Array: Any = None
 ImageData: Any = None

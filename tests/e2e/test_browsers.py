@@ -23,6 +23,7 @@ from backgrone.core.threads import threads_note
 from support import browser as pages
 from support import drivers, photos, reference
 from support.browser import Page, fetch_bytes, png_from, ready, remove_background, wait_for_jobs
+from support.hand_off import HAND_OFF_SUPPORT
 from support.server import Server
 
 pytestmark = pytest.mark.e2e
@@ -121,6 +122,30 @@ def test_threads_are_what_ort_runs(page: Page, engine: str) -> None:
     assert note == threads_note(told["threads"], True, shares)
     # ORT was never asked for threads it then refused (Firefox reports the workers' console too).
     assert not [line for line in page.console() if "Falling back to single-threading" in line]
+
+
+def test_framed_mask_and_hand_off_support(page: Page, engine: str) -> None:
+    """The frame and the mask in this engine's canvas and workers, as in Chromium; and Copy
+    says why where the engine has no image clipboard."""
+    options = {**OPTIONS, "crop": "subject", "margin": 0.1, "size": [200, 200], "position": "bottom",
+               "output": "mask"}
+    result = remove_background(page, encoded(photo("coffee"), "PNG"), "image/png", "coffee.png", options)
+    mask = Image.open(io.BytesIO(result["file"]))
+    assert result["fileType"] == "image/png" and mask.mode == "L" and mask.size == (200, 200)
+    alpha = np.asarray(png_from(result["png"]))[:, :, 3]
+    ys, xs = np.nonzero(alpha)
+    width, height = xs.max() + 1 - xs.min(), ys.max() + 1 - ys.min()
+    grow = round(0.1 * max(width, height))
+    scale = min(200 / (width + 2 * grow), 200 / (height + 2 * grow))
+    placed_ys = np.nonzero(np.asarray(mask))[0]
+    # Standing one margin above the bottom edge (resampling may spread it by a pixel).
+    assert abs(placed_ys.max() + 1 - (200 - grow * scale)) <= 1.5
+    support = page.execute(HAND_OFF_SUPPORT)
+    print(f"{engine} hand-off support: {support}")
+    assert support["copyButton"] == ("true" if support["imageClipboard"] else "false")
+    assert support["shareButton"] is support["shareFiles"]
+    if not support["imageClipboard"]:
+        assert "clipboard" in support["copyTitle"]
 
 
 def choose_in_ui(page: Page) -> None:

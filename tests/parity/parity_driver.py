@@ -7,6 +7,7 @@ from typing import Any, List
 # __pragma__('noskip')
 from parity_correct import correct_section  # noqa: E402
 from parity_support import Random, as_list, clamped_bytes, doubles, dump, floats  # noqa: E402
+from parity_framing import framing_section  # noqa: E402
 from backgrone.core import jobs, errors, protocol  # noqa: E402
 from backgrone.core.engines import ENGINES, OUTPUT_CLAMP, OUTPUT_MINMAX, find_engine  # noqa: E402
 from parity_devices import devices_section  # noqa: E402
@@ -14,7 +15,7 @@ from backgrone.core.bilinear import block_axis, pixel_axis, resize_axis  # noqa:
 from backgrone.core.geometry import fits  # noqa: E402
 from backgrone.core.mask import apply_alpha, mask_to_alpha8  # noqa: E402
 from backgrone.core.tensor import rgba_to_nchw  # noqa: E402
-from backgrone.core import backdrop, brush, output, sniff  # noqa: E402
+from backgrone.core import backdrop, brush, framing, output, sniff  # noqa: E402
 from backgrone.core.threads import threads_note, threads_to_ask  # noqa: E402
 from backgrone.core.digest import to_hex  # noqa: E402
 from backgrone.core import png, refine  # noqa: E402
@@ -106,6 +107,7 @@ def main() -> None:
     output_section(report)
     brush_section(report, rng)
     backdrop_section(report, rng)
+    framing_section(report, rng)
     sniff_section(report)
     report["hex"] = to_hex(bytes_of("\x00\x0f\xf0\xff\x12\xab"), 6)
     refine_section(report, rng)
@@ -149,7 +151,7 @@ def output_section(report: Any) -> None:
     for _ in range(2):
         doubled.extend(names)
     report["output_names"] = output.unique_names(doubled)
-    report["cover"] = [output.cover_rect(s[0], s[1], s[2], s[3])
+    report["cover"] = [framing.cover_rect(s[0], s[1], s[2], s[3])
                        for s in [[400, 200, 100, 100], [200, 400, 100, 100], [1000, 10, 10, 1000],
                                  [4000, 3000, 1920, 1080], [7, 5, 5, 7]]]
     report["colors"] = [output.parse_color(c) for c in ["#00ff00", "#A0b1C2"]]
@@ -161,6 +163,8 @@ def output_section(report: Any) -> None:
     report["format_table"] = [[f.format_id, f.label, f.short, f.mime, f.extension, f.alpha, f.lossy]
                               for f in output.FORMATS]
     report["preset_table"] = [[p.preset_id, p.label, p.background, p.color] for p in output.PRESETS]
+    report["kind_table"] = [[k.kind_id, k.words, k.checkerboard, k.takes_color, k.takes_image,
+                             k.takes_photo, k.css_class] for k in output.BACKGROUND_KINDS]
     report["free_names"] = output.free_names(["a.png", "b", "a.png", "c.jpg"], ["a.png", "a-2.png", "b"])
     chosen = output.OutputSettings()
     summaries = []

@@ -16,7 +16,8 @@ DRIVER = Path(__file__).with_name("parity_driver.py")
 def test_transpiled_core_matches_cpython(tmp_path: Path) -> None:
     # The build's own Transcrypt run and dialect check: a failed compile fails here too.
     parts = [DRIVER.with_name(name)
-             for name in ("parity_support.py", "parity_devices.py", "parity_correct.py")]
+             for name in ("parity_support.py", "parity_devices.py", "parity_correct.py",
+                           "parity_framing.py")]
     check_transcryptable([DRIVER, *parts])
     run_transcrypt(DRIVER, tmp_path, ["-xp", str(ROOT / "frontend_py")])
     node = subprocess.run(["node", str(tmp_path / "parity_driver.js")],

@@ -271,19 +271,24 @@ const [base64, type, name, options] = args;
 const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
 const file = new File([bytes], name, {type});
 const result = await window.backgrone.removeBackground(file, options);
-const png = new Uint8Array(await result.png.arrayBuffer());
-let text = '';
-for (let i = 0; i < png.length; i += 32768) text += String.fromCharCode(...png.subarray(i, i + 32768));
-return {png: btoa(text), width: result.width, height: result.height, timings: result.timings,
+const encode = async blob => {
+  const data = new Uint8Array(await blob.arrayBuffer());
+  let text = '';
+  for (let i = 0; i < data.length; i += 32768) text += String.fromCharCode(...data.subarray(i, i + 32768));
+  return btoa(text);
+};
+return {png: await encode(result.png), width: result.width, height: result.height, timings: result.timings,
         confidence: result.confidence,
-        type: result.png.type};
+        type: result.png.type, file: await encode(result.file), fileType: result.file.type};
 """
 
 
 def remove_background(page: Page, data: bytes, type_: str, name: str,
                       options: dict[str, Any]) -> dict[str, Any]:
-    """window.backgrone.removeBackground on these bytes; the PNG comes back as bytes."""
+    """window.backgrone.removeBackground on these bytes; the PNG (the cutout) and the file (the
+    download its output options make) come back as bytes."""
     result: dict[str, Any] = page.run_async(REMOVE_BACKGROUND, base64.b64encode(data).decode(),
                                             type_, name, options)
     result["png"] = base64.b64decode(result["png"])
+    result["file"] = base64.b64decode(result["file"])
     return result

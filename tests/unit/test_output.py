@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from backgrone.core import output
+from backgrone.core import framing, output
 from backgrone.core.output import OutputSettings
 
 
@@ -84,7 +84,7 @@ def test_parse_color_refuses_junk(text: str) -> None:
     ((1000, 10), (10, 1000), [499, 0, 1, 10]),
 ])
 def test_cover_rect(src: tuple[int, int], dst: tuple[int, int], rect: list[int]) -> None:
-    assert output.cover_rect(src[0], src[1], dst[0], dst[1]) == rect
+    assert framing.cover_rect(src[0], src[1], dst[0], dst[1]) == rect
 
 
 def test_unknown_format() -> None:
@@ -131,3 +131,37 @@ def test_free_names_never_reuse_a_taken_name() -> None:
         "a-nobg-3.png", "c-nobg.png", "b-nobg-2.png", "c-nobg-2.png"]
     assert output.free_names(["x"], ["x"]) == ["x-2"]
     assert output.free_names(["a.png"], []) == ["a.png"]
+
+
+def test_every_preset_names_a_kind_and_the_kinds_drive_summary_and_key() -> None:
+    kinds = [kind.kind_id for kind in output.BACKGROUND_KINDS]
+    assert len(set(kinds)) == len(kinds)
+    assert {preset.background for preset in output.PRESETS} == set(kinds)
+    settings = OutputSettings()
+    for preset in output.PRESETS:
+        settings.choose(preset.preset_id, "#123456")
+        kind = settings.kind()
+        assert kind.kind_id == preset.background
+        key = settings.key()
+        # The key follows the row's fields: a colour change matters only to kinds taking one,
+        # a new picked image only to kinds taking one.
+        settings.choose(preset.preset_id, "#654321")
+        recoloured = settings.key()
+        assert (recoloured != key) == (kind.takes_color and not preset.color)
+        settings.image_version += 1
+        assert (settings.key() != recoloured) == kind.takes_image
+    with pytest.raises(ValueError):
+        output.find_kind("gradient")
+
+
+def test_as_png_is_the_same_picture_as_a_png() -> None:
+    settings = OutputSettings()
+    settings.format_id = "jpeg"
+    settings.choose_framing("portrait")
+    png = settings.as_png()
+    # JPEG's "Transparent" is the colour, so the PNG copy paints it too.
+    assert png.mime() == "image/png" and png.kind().kind_id == output.BG_COLOR
+    assert png.color == settings.color and png.frame_key() == settings.frame_key()
+    assert png.key() != settings.key() and png.summary().startswith("PNG, colour #ffffff")
+    settings.output_id = "mask"
+    assert settings.as_png().key() == settings.key()

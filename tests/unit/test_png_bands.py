@@ -144,3 +144,25 @@ def test_a_canvas_trip_through_its_table_changes_colour_only() -> None:
     rgba = bytearray([200, 100, 7, 255, 200, 100, 7, 3, 9, 9, 9, 0])
     png.through_table(rgba, 3, table)
     assert list(rgba) == [200, 100, 7, 255, 170, 85, 0, 3, 0, 0, 0, 0]
+
+
+@pytest.mark.parametrize("band", [1, 5, 64])
+def test_alpha_rows_make_the_greyscale_mask_png(band: int) -> None:
+    rgba = photo(37, 23, 4)
+    height, width = rgba.shape[:2]
+    out = bytearray(png.header(width, height, png.GREY))
+    compressor = zlib.compressobj(6)
+    body = bytearray()
+    for top in range(0, height, band):
+        rows = min(band, height - top)
+        lines = bytearray(png.grey_length(width, rows))
+        png.filter_alpha_rows(rgba[top:top + rows].tobytes(), width, rows, lines)
+        body.extend(compressor.compress(bytes(lines)))
+    body.extend(compressor.flush())
+    out.extend(png.chunk_head("IDAT", len(body)))
+    out.extend(body)
+    out.extend(png.chunk_crc("IDAT", body, len(body)))
+    out.extend(png.trailer())
+    image = Image.open(io.BytesIO(bytes(out)))
+    assert image.mode == "L" and image.size == (width, height)
+    assert np.array_equal(np.asarray(image), rgba[:, :, 3])

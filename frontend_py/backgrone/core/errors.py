@@ -30,6 +30,8 @@ EXPORT_FAILED = "export_failed"
 BACKGROUND_UNREADABLE = "background_unreadable"
 EXPORTER_CRASHED = "exporter_crashed"
 GPU_UNAVAILABLE = "gpu_unavailable"
+EMPTY_SUBJECT = "empty_subject"
+BAD_OUTPUT_OPTION = "bad_output_option"
 INTERNAL = "internal"
 
 # Where an entry holds this, the detail goes there instead of after the text.
@@ -63,6 +65,9 @@ CATALOGUE = {
     EXPORTER_CRASHED: "The export worker stopped unexpectedly; retry to start it again.",
     # A GPU that failed (session, self-test, lost device, out of memory): the job went on.
     GPU_UNAVAILABLE: "GPU unavailable: " + detail_slot + "; using the CPU.",
+    EMPTY_SUBJECT: "No subject was found in this photo, so there is nothing to crop to: choose "
+    + "\"Original frame\", or touch up the cutout.",
+    BAD_OUTPUT_OPTION: "This output setting is not one Backgrone knows.",
     INTERNAL: "Something went wrong while processing this image.",
 }
 

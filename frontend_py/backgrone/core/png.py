@@ -81,11 +81,16 @@ def chunk(kind: str, data: List[int]) -> List[int]:
     return out
 
 
-def header(width: int, height: int) -> List[int]:
-    """Signature and IHDR: 8-bit RGBA, deflate, adaptive filtering, no interlace."""
+# IHDR colour types.
+RGBA = 6
+GREY = 0
+
+
+def header(width: int, height: int, colour_type: int = RGBA) -> List[int]:
+    """Signature and IHDR: 8-bit RGBA (or greyscale), deflate, adaptive filtering, no interlace."""
     data = u32(width)
     data.extend(u32(height))
-    data.extend([8, 6, 0, 0, 0])
+    data.extend([8, colour_type, 0, 0, 0])
     out: List[int] = []
     out.extend(SIGNATURE)
     out.extend(chunk("IHDR", data))
@@ -124,3 +129,21 @@ def through_table(rgba: MutableSequence[int], count: int, table: Sequence[int]) 
         rgba[i] = table[base + rgba[i]]
         rgba[i + 1] = table[base + rgba[i + 1]]
         rgba[i + 2] = table[base + rgba[i + 2]]
+
+
+def grey_length(width: int, rows: int) -> int:
+    """Bytes of `rows` filtered greyscale rows: a filter-type byte, then 1 per pixel."""
+    return rows * (1 + width)
+
+
+def filter_alpha_rows(rgba: Sequence[int], width: int, rows: int, out: MutableSequence[int]) -> None:
+    """The alpha channel of rows x width RGBA pixels as greyscale PNG scanlines (Sub filter):
+    the mask alone, 255 where the subject is opaque."""
+    stride = 4 * width
+    for y in range(rows):
+        source = y * stride + 3
+        target = y * (width + 1)
+        out[target] = FILTER_SUB
+        out[target + 1] = rgba[source]
+        for x in range(1, width):
+            out[target + 1 + x] = (rgba[source + 4 * x] - rgba[source + 4 * x - 4]) & 255

@@ -10,6 +10,7 @@ from typing import Any, Dict, List
 # __pragma__('noskip')
 
 from backgrone.core.devices import DEVICE_AUTO
+from backgrone.core.output import OutputSettings
 
 # Worker names (the `name` option of new Worker): the worker bundle starts the role its name
 # says (frontend_py/worker_entry.py); ORT's own threads are named em-pthread*.
@@ -174,13 +175,19 @@ def layers_request(request_id: int, cutout: Any, photo: Any) -> Message:
     return {"kind": LAYERS, "request": request_id, "cutout": cutout, "photo": photo}
 
 
-def export_request(request_id: int, photo: Any, cutout: Any, alpha: Any, mime: str,
-                   quality: float, background: str, color: str, image: Any) -> Message:
-    """`alpha` is the edited alpha (width x height bytes) or None for the cutout as it is;
-    `quality` -1 where the format takes none; `image` the background image's Blob, or None."""
+def export_request(request_id: int, photo: Any, cutout: Any, alpha: Any,
+                   settings: OutputSettings, image: Any) -> Message:
+    """One download as `settings` say. `alpha` is the edited alpha (width x height bytes) or
+    None for the cutout as it is; `image` the background image's Blob, or None. `quality` is -1
+    where the format takes none; `background` the kind (core/output.BACKGROUND_KINDS) the
+    export worker paints, with the colour it takes; `mask` true for the alpha alone; the frame
+    as core/framing.frame takes it."""
     return {
         "kind": EXPORT, "request": request_id, "photo": photo, "cutout": cutout, "alpha": alpha,
-        "mime": mime, "quality": quality, "background": background, "color": color, "image": image,
+        "mime": settings.mime(), "quality": settings.encode_quality(),
+        "background": settings.kind().kind_id, "color": settings.color, "image": image,
+        "mask": settings.output_kind().mask, "crop": settings.crop, "margin": settings.margin,
+        "size": settings.size, "position": settings.position,
     }
 
 

@@ -26,3 +26,18 @@ LAZY_DIGEST_HEADER = "X-Backgrone-Sha256"
 
 def lazy_cache_name(scope: str) -> str:
     return LAZY_PREFIX + scope
+
+
+# The manifest's share_target: the system POSTs shared photos (multipart/form-data, field
+# SHARE_FIELD) to SHARE_ACTION; the service worker answers it with no server, keeping the files
+# in SHARED_PREFIX's cache until the page it redirects to (?SHARED_QUERY) takes them.
+SHARE_ACTION = "share-target"
+SHARE_FIELD = "photos"
+SHARED_QUERY = "shared"
+SHARED_PREFIX = "backgrone-shared "
+# The header a kept shared file carries its (URI-encoded) name in.
+SHARED_NAME_HEADER = "X-Backgrone-Name"
+
+
+def shared_cache_name(scope: str) -> str:
+    return SHARED_PREFIX + scope

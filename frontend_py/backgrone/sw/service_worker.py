@@ -2,7 +2,7 @@
 served with the headers that make the page cross-origin isolated on any static host."""
 # __pragma__('skip')
 from typing import Any, Dict, List
-from backgrone.jsglobals import Promise, URL, console, __new__, __pragma__
+from backgrone.jsglobals import Promise, URL, console, __new__, __pragma__, __typeof__
 # __pragma__('noskip')
 
 from backgrone.core.errors import AnyError
@@ -136,6 +136,11 @@ class Shell:
         return isolated(self.scope, response, response.body)
 
 
+def shared_post(url: str, base: str) -> bool:
+    query = url.find("?")
+    return (url[:query] if query >= 0 else url) == base + contract.SHARE_ACTION
+
+
 class ServiceWorker:
     def __init__(self, host: Any) -> None:
         self.scope = host.scope
@@ -158,9 +163,42 @@ class ServiceWorker:
         await self.scope.clients.claim()
 
     def on_fetch(self, event: Any) -> None:
+        request = event.request
+        if request.method == "POST" and shared_post(str(request.url), self.shell.base):
+            event.respondWith(self.receive_shared(request))
+            return
         key = self.shell.key_for(event.request)
         if key:
             event.respondWith(self.shell.serve(event.request, key))
+
+    async def receive_shared(self, request: Any) -> Any:
+        """Photos shared to the installed app: kept in the shared cache, then the page is
+        redirected to its own start URL, which puts them in the queue. Nothing leaves the
+        device: the POST never reaches the host."""
+        scope = self.scope
+        base = self.shell.base
+        batch = str(scope.Date.now())
+        try:
+            form = await request.formData()
+            files = form.getAll(contract.SHARE_FIELD)
+            cache = await scope.caches.open(contract.shared_cache_name(base))
+            for i in range(files.length):
+                item = files[i]
+                if __typeof__(item) == "string":
+                    continue  # a text field under the same name: not a file
+                headers = __new__(scope.Headers())
+                headers.set("Content-Type", item.js_type or "application/octet-stream")
+                name = scope.encodeURIComponent(item.js_name or "shared-image")
+                headers.set(contract.SHARED_NAME_HEADER, name)
+                __pragma__("jsiter")
+                init = {"headers": headers}
+                __pragma__("nojsiter")
+                # Zero-padded, so that the page takes them in the order they were shared.
+                key = base + contract.SHARE_ACTION + "/" + batch + "/" + str(100000 + i)
+                await cache.put(key, __new__(scope.Response(item, init)))
+        except AnyError as exc:
+            console.warn("backgrone: shared photos could not be kept", exc)
+        return scope.Response.redirect(base + "?" + contract.SHARED_QUERY + "=" + batch, 303)
 
     def on_message(self, event: Any) -> None:
         data = event.data

@@ -1,12 +1,13 @@
 """window.backgrone: the page's public API for automation and for the tests, in one place."""
 # __pragma__('skip')
-from typing import Any
-from backgrone.jsglobals import Object, __pragma__
+from typing import Any, List
+from backgrone.jsglobals import Array, Object, Promise, __pragma__, __typeof__
 # __pragma__('noskip')
 
-from backgrone.core import devices, errors, protocol
+from backgrone.core import devices, errors, framing, protocol
 from backgrone.core.engines import DEFAULT_ENGINE, find_engine
-from backgrone.core.errors import AnyError
+from backgrone.core.errors import AnyError, AppError
+from backgrone.core.output import OutputSettings
 from backgrone.ui.channel import failure
 from backgrone.ui.deferred import Deferred
 
@@ -25,13 +26,43 @@ def hints_of(options: Any) -> Any:
     return [hints, strokes]
 
 
+def output_settings(options: Any) -> OutputSettings:
+    """The download settings of removeBackground's options, each left out one at the UI's
+    default (core/output.OutputSettings, core/framing); AppError(BAD_OUTPUT_OPTION) for a
+    value that is not one."""
+    settings = OutputSettings()
+    if not options:
+        return settings
+    if options.background:
+        settings.take_background(str(options.background))
+    if options.format or __typeof__(options.quality) == "number":
+        quality = options.quality if __typeof__(options.quality) == "number" else -1.0
+        settings.take_format(str(options.format or settings.format_id), quality)
+    if options.output:
+        settings.output_id = framing.find_output(str(options.output)).output_id
+    if options.crop or options.size or options.position or __typeof__(options.margin) == "number":
+        crop = str(options.crop) if options.crop else framing.CROP_NONE
+        margin = options.margin if __typeof__(options.margin) == "number" else framing.DEFAULT_MARGIN
+        size: List[int] = []
+        if options.size:
+            if not Array.isArray(options.size):
+                raise AppError(errors.BAD_OUTPUT_OPTION, "size must be [width, height]")
+            size = [options.size[i] for i in range(options.size.length)]
+        position = str(options.position) if options.position else framing.POSITION_CENTER
+        settings.set_frame(crop, margin, size, position)
+    return settings
+
+
 def remove_background(app: Any, image: Any, options: Any) -> Any:
-    """removeBackground(blob, {engine, refine, device, hints, strokes}) -> Promise of {png,
-    width, height, timings, confidence}. The photo joins the queue like a dropped one; edges are
-    refined when refine is true, not when it is false, and as protocol.REFINE_DEFAULT says when
-    it is left out; `device` ('auto' | 'gpu' | 'cpu') defaults to the page's setting; `hints`
-    ({x, y, keep} in the photo's pixels, oldest first) and `strokes` correct the cutout
-    (core/correct.py) without a new inference when the same bytes were cut out before."""
+    """removeBackground(blob, {engine, refine, device, hints, strokes, crop, margin, size,
+    position, background, format, quality, output}) -> Promise of {png, width, height, timings,
+    confidence, file}. The photo joins the queue like a dropped one; edges are refined when
+    refine is true, not when it is false, and as protocol.REFINE_DEFAULT says when it is left
+    out; `device` ('auto' | 'gpu' | 'cpu') defaults to the page's setting; `hints` ({x, y, keep}
+    in the photo's pixels, oldest first) and `strokes` correct the cutout (core/correct.py)
+    without a new inference when the same bytes were cut out before. `png` is the cutout at the
+    photo's size; `file` the download the output options make (output_settings), the cutout
+    itself by default."""
     engine_id = options.engine if options and options.engine else DEFAULT_ENGINE
     refine = protocol.REFINE_DEFAULT
     if options and (options.refine is True or options.refine is False):
@@ -45,12 +76,35 @@ def remove_background(app: Any, image: Any, options: Any) -> Any:
         answer.reject(failure(errors.UNKNOWN_ENGINE, str(exc)))
         return answer.promise
     try:
+        settings = output_settings(options)
+    except AnyError as exc:
+        answer.reject(failure(errors.code_of(exc, errors.BAD_OUTPUT_OPTION), str(exc)))
+        return answer.promise
+
+    def finish(result: Any) -> None:
+        """The cutout is done: the file the output options make, the cutout when untouched."""
+        if settings.untouched():
+            result.file = result.png
+            answer.resolve(result)
+            return
+
+        def made(blob: Any) -> None:
+            result.file = blob
+            answer.resolve(result)
+
+        background_image = app.output.image if settings.kind().takes_image else None
+        Promise.resolve(app.exporter.export(image, result.png, None, settings, background_image)) \
+            .then(made, answer.reject)
+
+    cutout = Deferred()
+    try:
         job = app.add(image, image.js_name if image.js_name else "image", engine_id, refine, device,
                       True, hints_of(options))
     except AnyError as exc:
         answer.reject(exc)
         return answer.promise
-    app.waiters[job.job_id] = answer
+    app.waiters[job.job_id] = cutout
+    cutout.promise.then(finish, answer.reject)
     return answer.promise
 
 
@@ -80,10 +134,19 @@ def status(app: Any) -> Any:
     return answer
 
 
+def set_canvas_limit(app: Any, pixels: int, band: int) -> None:
+    """Test hook for both workers: the job worker's PNG and the export worker's framed
+    outputs above `pixels` are streamed in bands of `band` pixels."""
+    app.worker.set_canvas_limit(pixels, band)
+    app.exporter.set_canvas_limit(pixels, band)
+
+
 def page_api(app: Any) -> Any:
     __pragma__("jsiter")
     api = {
         "ready": app.ready.promise,
+        # Resolves to how many photos shared to the app (share_target) went into the queue.
+        "arrived": lambda: app.arrived,
         "removeBackground": lambda image, options: remove_background(app, image, options),
         # {threads, isolated, backend, adapter: {vendor, architecture}, f16, failure, placement}.
         "status": lambda: status(app),
@@ -103,7 +166,7 @@ def page_api(app: Any) -> Any:
         # The export worker crashes on the next request it gets.
         "crashExporter": lambda: app.exporter.crash(),
         # Photos above `pixels` take the PNG-as-a-stream path, in bands of `band` pixels.
-        "setCanvasLimit": lambda pixels, band: app.worker.set_canvas_limit(pixels, band),
+        "setCanvasLimit": lambda pixels, band: set_canvas_limit(app, pixels, band),
         # GPU faults through the real failure paths: "lose" (device.destroy()), "mismatch".
         "gpuFault": lambda fault: app.worker.gpu_fault(fault),
     }

@@ -22,10 +22,11 @@ from backgrone.ui.viewer import Viewer
 from backgrone.ui.stage import Stage
 from backgrone.ui.settings_panel import SettingsPanel
 from backgrone.ui.folder_save import FolderSave
+from backgrone.ui.hand_off import HandOff
 from backgrone.core.output import OutputSettings
 from backgrone.core.devices import DEVICE_AUTO
 from backgrone.ui.deferred import Deferred
-from backgrone.ui import api, updates
+from backgrone.ui import api, arrivals, updates
 
 
 def detach(task: Any) -> None:
@@ -47,6 +48,8 @@ class App:
         # The answers owed to jobs started through the API.
         self.waiters: Dict[int, Deferred] = {}
         self.status: Any = None
+        # Promise of how many shared photos the page took when it opened (ui/arrivals).
+        self.arrived: Any = None
         self.threads_line = doc.querySelector("[data-threads]")
         self.models_changed = False
         self.view = QueueView(doc, doc.querySelector("[data-queue]"), doc.querySelector("[data-live]"))
@@ -60,7 +63,7 @@ class App:
         self.settings = OutputSettings()
         exporter = ExportClient(host.workerUrl)
         self.exporter = exporter
-        self.downloads = Downloads(exporter, self.settings, self.view.set_link, self.view.export_failed)
+        self.downloads = Downloads(exporter, self.settings, self.link_changed, self.view.export_failed)
         self.output = OutputPanel(doc, doc.querySelector("[data-output]"), self.settings, self.output_changed)
         self.viewer = Viewer(doc, self.window, doc.querySelector("[data-viewer]"), exporter,
                              lambda job_id: self.downloads.changed(), self.view.announce)
@@ -68,6 +71,9 @@ class App:
         self.fix = FixTool(doc.querySelector("[data-viewer]"), self.viewer, self.correct, self.view.announce)
         # Jobs whose clicks changed while they ran: run again when their result comes.
         self.rerun: List[int] = []
+        self.hand_off = HandOff(self.window, doc.querySelector("[data-viewer]"), self.downloads,
+                                self.viewer.shown_id, self.view.announce)
+        self.stage.on_shown = self.show_hand_off
         self.panel = SettingsPanel(doc, self.window, doc.querySelector("[data-settings]"),
                                    self.engines.current, self.output.summary)
         self.folder = FolderSave(self.window, doc.querySelector("[data-save-folder]"), self.downloads,
@@ -78,6 +84,7 @@ class App:
         clear = doc.querySelector("[data-clear-finished]")
         clear.addEventListener("click", lambda event: self.clear_finished())
         Inputs(doc, doc.querySelector("[data-images]"), self.take_files)
+        arrivals.Samples(self.window, doc.querySelector("[data-samples]"), self.take_files)
 
     def preload(self, engine_id: str) -> None:
         """Open a cached engine's session now, on the device the next photo will use (the
@@ -297,6 +304,19 @@ class App:
             self.remove(job_id)
         self.view.announce("Finished images cleared")
 
+    def link_changed(self, job_id: int, url: str, name: str, ready: bool) -> None:
+        self.view.set_link(job_id, url, name, ready)
+        if job_id == self.viewer.shown_id():
+            self.show_hand_off()
+
+    def show_hand_off(self) -> None:
+        """The drag handle shows the stage's current download (none while it is remade)."""
+        result = self.downloads.find(self.viewer.shown_id())
+        ready = result is not None and self.downloads.current(result) and not result.error
+        url = result.url if result is not None and ready else ""
+        name = self.downloads.name_for(result) if result is not None else ""
+        self.hand_off.show(url, name, self.settings.mime())
+
     def stage_download(self, job_id: int) -> None:
         """The stage's Download: the same as the job's own link (which waits for a download
         still being remade)."""
@@ -352,5 +372,7 @@ class App:
 def start(host: Any) -> None:
     app = App(host)
     host.window.backgrone = api.page_api(app)
+    # Photos shared to the installed app or opened with it.
+    app.arrived = arrivals.start(host.window, app.take_files)
     # Offline copy, isolation, new versions; a reload must not lose photos in the queue.
     updates.start(host.window, lambda: len(app.queue.jobs) > 0)

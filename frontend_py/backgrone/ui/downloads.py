@@ -80,7 +80,9 @@ class Downloads:
         self.results[result.job_id] = result
         result.url = url
         result.png_url = url
-        result.key = self.key_for(result)
+        # The worker's PNG is the download only for untouched settings: anything chosen before
+        # the job finished (a colour, a frame, the mask) is made now.
+        result.key = self.key_for(result) if self.untouched(result) else ""
         if not self.current(result):
             self.set_link(result.job_id, "", self.name_for(result), False)
             self.refresh()
@@ -105,7 +107,7 @@ class Downloads:
         return self.settings.key() + "#" + str(result.edit_version())
 
     def name_for(self, result: Result) -> str:
-        return output_name(result.file_name, self.settings.output_format().extension)
+        return output_name(result.file_name, self.settings.extension(), self.settings.output_kind().suffix)
 
     def untouched(self, result: Result) -> bool:
         return self.settings.untouched() and result.edit_version() == 0
@@ -208,6 +210,19 @@ class Downloads:
         result.waiters.append(waiter)
         self.refresh()
         return waiter.promise
+
+    def name_for_id(self, job_id: int) -> str:
+        return self.name_for(self.results[job_id])
+
+    def as_png(self, job_id: int) -> Any:
+        """Promise of the job's download as a PNG Blob: the download itself when it is one,
+        else the same picture made as a PNG (for the clipboard)."""
+        if self.settings.mime() == "image/png":
+            return self.latest(job_id)
+        result = self.results[job_id]
+        alpha = result.edits.alpha if result.edits is not None and result.edits.version else None
+        return self.exporter.export(result.photo, result.png, alpha, self.settings.as_png(),
+                                    self.background_image)
 
     async def zip_all(self, job_ids: List[int]) -> Any:
         """One zip of the current downloads of these jobs (those with a result), in this order,

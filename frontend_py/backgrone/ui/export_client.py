@@ -26,11 +26,8 @@ class ExportClient(WorkerChannel):
     def export(self, photo: Any, cutout: Any, alpha: Any, settings: output.OutputSettings,
                image: Any) -> Any:
         """Promise of the download's Blob."""
-        mime = settings.output_format().mime
-        quality = settings.encode_quality()
-        background = settings.effective_background()
         return self.ask(lambda request_id: protocol.export_request(
-            request_id, photo, cutout, alpha, mime, quality, background, settings.color, image))
+            request_id, photo, cutout, alpha, settings, image))
 
     def backdrop(self, photo: Any, cutout: Any, alpha: Any) -> Any:
         """Promise of the blurred-photo background as a small PNG Blob (for the stage)."""
@@ -38,6 +35,10 @@ class ExportClient(WorkerChannel):
 
     def zip(self, names: List[str], blobs: List[Any]) -> Any:
         return self.ask(lambda request_id: protocol.zip_request(request_id, names, blobs))
+
+    def set_canvas_limit(self, pixels: int, band_pixels: int) -> None:
+        """Test hook: outputs above `pixels` are PNGs streamed in bands (worker/framer)."""
+        self.post(protocol.canvas_limit(pixels, band_pixels))
 
     def crash(self) -> None:
         """Fault injection for the tests: the worker crashes on the next request it gets."""

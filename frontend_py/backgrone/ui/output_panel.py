@@ -1,14 +1,16 @@
 """The Output form: the background presets (core/output.PRESETS: transparent, fixed colours,
-the user's own colour or image, the blurred photo), format (PNG, WebP, JPEG) and quality. It
-edits one OutputSettings and says when it changed."""
+the user's own colour or image, the blurred photo), format (PNG, WebP, JPEG) and quality, and
+the frame and cutout or mask (ui/frame_panel). It edits one OutputSettings and says when it
+changed."""
 # __pragma__('skip')
 from typing import Any, Callable
 from backgrone.jsglobals import URL
 # __pragma__('noskip')
 import math
 
-from backgrone.core.output import BG_COLOR, BG_IMAGE, BG_TRANSPARENT, FORMATS, PRESETS, \
-    PRESET_CUSTOM_COLOR, OutputSettings
+from backgrone.ui.frame_panel import FramePanel
+from backgrone.core.output import BG_IMAGE, BG_TRANSPARENT, FORMATS, PRESETS, PRESET_CUSTOM_COLOR, \
+    OutputSettings, find_kind, find_preset
 
 # __pragma__('skip')
 ChangeFn = Callable[[], None]  # a type alias: mypy only
@@ -30,6 +32,7 @@ class OutputPanel:
             option.textContent = fmt.label
             option.selected = fmt.format_id == settings.format_id
             self.format_select.appendChild(option)
+        self.frame = FramePanel(document, root, settings)
         self.color = root.querySelector("[data-bg-color]")
         self.add_presets(root.querySelector("[data-presets]"), self.color.closest("[data-color-row]"))
         self.quality = root.querySelector("[data-quality]")
@@ -55,8 +58,9 @@ class OutputPanel:
             radio.value = preset.preset_id
             radio.checked = preset.preset_id == self.settings.preset
             swatch = doc.createElement("span")
-            swatch.className = "swatch swatch-" + preset.background
-            if preset.background == BG_TRANSPARENT:
+            kind = find_kind(preset.background)
+            swatch.className = "swatch " + kind.css_class
+            if kind.checkerboard:
                 swatch.classList.add("checkerboard")
             if preset.color:
                 swatch.style.backgroundColor = preset.color
@@ -88,6 +92,9 @@ class OutputPanel:
         if event and event.target == self.image_input:
             return
         settings = self.settings
+        before = settings.key()
+        # First: a framing preset may check its background's radio.
+        self.frame.read(event)
         chosen = self.root.querySelector("input[name=background]:checked")
         preset = chosen.value if chosen else BG_TRANSPARENT
         if preset == BG_IMAGE and not self.image:
@@ -96,7 +103,6 @@ class OutputPanel:
             self.root.querySelector(selector).checked = True
             self.image_input.click()
             return
-        before = settings.key()
         if event and event.target == self.color and event.js_type == "input":
             # Picking a colour picks "Your colour".
             preset = PRESET_CUSTOM_COLOR
@@ -116,13 +122,14 @@ class OutputPanel:
         self.root.dataset.chosenFormat = fmt.format_id
         self.root.dataset.chosenBackground = settings.effective_background()
         self.root.dataset.chosenPreset = settings.preset
+        self.frame.sync()
         self.lossless.closest("[data-lossless-row]").hidden = fmt.format_id != "webp"
         lossy = fmt.lossy and not (fmt.format_id == "webp" and settings.lossless)
         self.quality.closest("[data-quality-row]").hidden = not lossy
         self.quality_value.textContent = str(math.floor(settings.quality * 100 + 0.5))
         # The colour well stays: choosing a colour there is a way to pick "Your colour".
         custom = settings.preset == PRESET_CUSTOM_COLOR or \
-            settings.effective_background() == BG_COLOR and settings.preset == BG_TRANSPARENT
+            settings.kind().takes_color and not find_preset(settings.preset).color
         self.color.closest("[data-color-row]").dataset.active = "true" if custom else "false"
 
     def summary(self) -> str:

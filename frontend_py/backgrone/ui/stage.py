@@ -27,6 +27,12 @@ class Stage:
         self.download = root.querySelector("[data-stage-download]")
         self.download.addEventListener("click", lambda event: on_download(self.viewer.shown_id()))
         viewer.on_close = lambda: self.mark(0)
+        # Called when a result comes on the stage (the page updates Copy, Share and the drag).
+        self.on_shown: Any = None
+
+    def shown(self) -> None:
+        if self.on_shown:
+            self.on_shown()
 
     def mark(self, job_id: int) -> None:
         """The queue's card of the job on the stage is marked (0: none is)."""
@@ -62,6 +68,7 @@ class Stage:
         """The user picked this job in the queue."""
         if result is not None:
             self.viewer.open(result, opener, True)
+            self.shown()
             self.mark(job.job_id)
             self.download.setAttribute("aria-label", "Download " + job.file_name)
             return
@@ -87,4 +94,5 @@ class Stage:
             return
         self.progress.hidden = True
         self.viewer.open(result, None, False)
+        self.shown()
         self.download.setAttribute("aria-label", "Download " + job.file_name)

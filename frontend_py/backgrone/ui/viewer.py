@@ -8,7 +8,7 @@ from backgrone.jsglobals import Promise, URL, console
 # __pragma__('noskip')
 import math
 
-from backgrone.core.output import BG_BLUR, BG_COLOR, BG_IMAGE, OutputSettings
+from backgrone.core.output import BACKGROUND_KINDS, OutputSettings
 from backgrone.ui.downloads import Result
 from backgrone.ui.export_client import ExportClient
 from backgrone.ui.touchup import TouchUp
@@ -159,14 +159,16 @@ class Viewer:
 
     def set_backdrop(self, settings: OutputSettings, image_url: str) -> None:
         """Preview the download's background behind the cutout."""
-        background = settings.effective_background()
+        kind = settings.kind()
         style = self.backdrop.style
-        self.backdrop.classList.toggle("checkerboard", background != BG_COLOR and background != BG_IMAGE
-                                       and background != BG_BLUR)
-        self.backdrop.dataset.background = background
-        style.backgroundColor = settings.color if background == BG_COLOR else ""
-        style.backgroundImage = "url(" + image_url + ")" if background == BG_IMAGE and image_url else ""
-        self.blur_wanted = background == BG_BLUR
+        for other in BACKGROUND_KINDS:
+            self.backdrop.classList.toggle(other.css_class, other.kind_id == kind.kind_id)
+        self.backdrop.classList.toggle("checkerboard", kind.checkerboard)
+        self.backdrop.dataset.background = kind.kind_id
+        style.backgroundColor = settings.color if kind.takes_color else ""
+        style.backgroundImage = "url(" + image_url + ")" if kind.takes_image and image_url else ""
+        # The photo's own background is made by the export worker (refresh_blur).
+        self.blur_wanted = kind.takes_photo
         self.refresh_blur()
 
     def refresh_blur(self) -> None:

@@ -7,14 +7,16 @@ worker stays free for inference while this one works.
 # __pragma__('skip')
 from typing import Any, Dict
 from backgrone.jsglobals import (
-    Blob, Float64Array, OffscreenCanvas, Promise, Uint8Array, Uint8ClampedArray, console,
-    createImageBitmap, __new__, __pragma__,
+    Blob, OffscreenCanvas, Promise, Uint8Array, Uint8ClampedArray, console, __new__, __pragma__,
 )
 # __pragma__('noskip')
 
-from backgrone.core import backdrop, brush, errors, output, protocol
-from backgrone.core.errors import AnyError, AppError
+from backgrone.core import brush, errors, protocol
+from backgrone.core.errors import AppError
 from backgrone.web import context_2d
+from backgrone.worker import framer, painters
+from backgrone.worker.strips import BAND_PIXELS, ONE_CANVAS_PIXELS
+from backgrone.worker.painters import bitmap
 from backgrone.worker.replies import Replier
 
 
@@ -27,25 +29,14 @@ def drawn(image: Any, width: int, height: int) -> Any:
     return context
 
 
-def scaled(image: Any, width: int, height: int) -> Any:
-    """The 2d context of a new width x height canvas with `image` drawn to fill it."""
-    context = context_2d(__new__(OffscreenCanvas(width, height)))
-    context.imageSmoothingQuality = "high"
-    context.drawImage(image, 0, 0, width, height)
-    return context
-
-
-async def bitmap(blob: Any, oriented: bool) -> Any:
-    __pragma__("jsiter")
-    options = {"imageOrientation": "from-image" if oriented else "none"}
-    __pragma__("nojsiter")
-    return await createImageBitmap(blob, options)
-
-
 class Exporter:
     def __init__(self, host: Any) -> None:
         self.scope = host.scope
         self.zip_sync = host.zip
+        self.zlib = host.zlib
+        # Outputs above this many pixels are PNGs streamed in bands (protocol.CANVAS_LIMIT).
+        self.canvas_limit = ONE_CANVAS_PIXELS
+        self.band_pixels = BAND_PIXELS
         # One request at a time: two 12 MP compositions at once would double the memory.
         self.tail = Promise.resolve()
         self.replies = Replier(self.scope, errors.EXPORT_FAILED, "export worker")
@@ -56,6 +47,10 @@ class Exporter:
         message = event.data
         if message["kind"] == protocol.CRASH:
             self.crash_armed = True
+            return
+        if message["kind"] == protocol.CANVAS_LIMIT:
+            self.canvas_limit = message["pixels"]
+            self.band_pixels = message["band_pixels"]
             return
         if self.crash_armed:
             # Thrown here, outside any promise: the page sees the worker's error event, as it
@@ -120,27 +115,9 @@ class Exporter:
             lambda rgba, original, count: brush.edited_layer(rgba, original, edited, count))
         return context.canvas
 
-    async def blurred(self, photo: Any, subject: Any) -> Any:
-        """The blurred-photo background (core/backdrop) of `subject` (the cutout layer, kept
-        open) on a canvas at the blur's work size."""
-        size = backdrop.work_size(subject.width, subject.height)
-        width = size[0]
-        height = size[1]
-        image = await bitmap(photo, True)
-        scenery = scaled(image, width, height)
-        image.close()
-        colours = scenery.getImageData(0, 0, width, height)
-        shape = scaled(subject, width, height).getImageData(0, 0, width, height)
-        planes = [__new__(Float64Array(width * height)) for _ in range(5)]
-        blurred = scenery.createImageData(width, height)
-        backdrop.blurred_background(colours.data, shape.data, width, height,
-                                    backdrop.blur_radius(width, height), planes, blurred.data)
-        scenery.putImageData(blurred, 0, 0)
-        return scenery.canvas
-
     async def backdrop(self, message: Any) -> Any:
         subject = await self.layer(message)
-        canvas = await self.blurred(message["photo"], subject)
+        canvas = await painters.blurred(message["photo"], subject)
         if subject.close:
             subject.close()
         __pragma__("jsiter")
@@ -150,35 +127,13 @@ class Exporter:
 
     async def export(self, message: Any) -> Any:
         subject = await self.layer(message)
-        width = subject.width
-        height = subject.height
-        canvas = __new__(OffscreenCanvas(width, height))
-        context = canvas.getContext("2d")
-        background = message["background"]
-        if background == output.BG_COLOR:
-            context.fillStyle = message["color"]
-            context.fillRect(0, 0, width, height)
-        elif background == output.BG_IMAGE and message["image"]:
-            try:
-                scenery = await bitmap(message["image"], True)
-            except AnyError as exc:
-                raise AppError(errors.BACKGROUND_UNREADABLE, str(exc))
-            crop = output.cover_rect(scenery.width, scenery.height, width, height)
-            context.drawImage(scenery, crop[0], crop[1], crop[2], crop[3], 0, 0, width, height)
-            scenery.close()
-        elif background == output.BG_BLUR:
-            blurred = await self.blurred(message["photo"], subject)
-            context.imageSmoothingQuality = "high"
-            context.drawImage(blurred, 0, 0, width, height)
-        context.drawImage(subject, 0, 0)
-        if subject.close:
-            subject.close()
-        __pragma__("jsiter")
-        options: Any = {"type": message["mime"]}
-        __pragma__("nojsiter")
-        if message["quality"] >= 0:
-            options.quality = message["quality"]
-        return await canvas.convertToBlob(options)
+        try:
+            paint = None if message["mask"] else await painters.painter(message, subject)
+            return await framer.framed(self.zlib, subject, message, paint, self.canvas_limit,
+                                       self.band_pixels)
+        finally:
+            if subject.close:
+                subject.close()
 
     async def zip(self, names: Any, blobs: Any) -> Any:
         """One zip of the files, stored uncompressed: PNG, WebP and JPEG are compressed already."""

@@ -205,15 +205,17 @@ class CanvasPng:
 
 class StreamPng:
     """The PNG written band by band: filtered rows into fflate's zlib stream, each piece of
-    compressed output its own IDAT chunk. The parts are folded into a Blob every PART_BYTES, so
-    that the worker's heap never holds the whole compressed PNG (a Blob of Blobs copies
-    nothing: the browser keeps their bytes, out of this heap)."""
+    compressed output its own IDAT chunk. RGBA, or (colour_type png.GREY) the bands' alpha
+    alone: the mask. The parts are folded into a Blob every PART_BYTES, so that the worker's
+    heap never holds the whole compressed PNG (a Blob of Blobs copies nothing: the browser
+    keeps their bytes, out of this heap)."""
 
-    def __init__(self, zlib: Any, width: int, height: int) -> None:
+    def __init__(self, zlib: Any, width: int, height: int, colour_type: int = png.RGBA) -> None:
         self.width = width
+        self.grey = colour_type == png.GREY
         self.blobs: Any = []
         self.pending = 0
-        self.parts = [__new__(Uint8Array(png.header(width, height)))]
+        self.parts = [__new__(Uint8Array(png.header(width, height, colour_type)))]
         self.filtered: Any = None
         __pragma__("jsiter")
         options = {"level": DEFLATE_LEVEL}
@@ -235,13 +237,18 @@ class StreamPng:
         self.parts = []
         self.pending = 0
 
-    def add(self, bands: Bands, pixels: Any, top: int) -> None:
+    def add(self, bands: Any, pixels: Any, top: int) -> None:
+        """`bands`: what stores a band as a canvas would (Bands, or worker/framer's)."""
         rows = pixels.height
-        length = png.filtered_length(self.width, rows)
+        length = png.grey_length(self.width, rows) if self.grey else png.filtered_length(self.width, rows)
         if not self.filtered or self.filtered.length < length:
             self.filtered = __new__(Uint8Array(length))
         lines = self.filtered.subarray(0, length)
-        png.filter_rows(bands.stored(pixels), self.width, rows, lines)
+        if self.grey:
+            # Alpha is stored as it is (premultiplying changes only the colours).
+            png.filter_alpha_rows(pixels.data, self.width, rows, lines)
+        else:
+            png.filter_rows(bands.stored(pixels), self.width, rows, lines)
         # fflate copies what it is given: the buffer is free for the next band on return.
         self.stream.push(lines, False)
 
