@@ -178,11 +178,8 @@ def noc(ious: list[float], target: float) -> int:
 
 
 def summary(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    groups: dict[str, list[dict[str, Any]]] = {"ALL": rows}
-    for row in rows:
-        groups.setdefault(row["source"], []).append(row)
     out: dict[str, dict[str, Any]] = {}
-    for name, members in groups.items():
+    for name, members in quality.by_source(rows).items():
         entry: dict[str, Any] = {"n": len(members)}
         for kind in ("ours", "ideal"):
             series = np.array([m[kind] for m in members])

@@ -10,9 +10,6 @@ Needs a built site and Chromium. Writes bench/results/clicks-cost.json.
 """
 from __future__ import annotations
 
-import argparse
-import base64
-import json
 import statistics
 import sys
 from pathlib import Path
@@ -23,14 +20,10 @@ for folder in (ROOT / "frontend_py", ROOT / "tests", ROOT / "bench"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-import benchsite  # noqa: E402  (bench/benchsite.py: the photos `make bench` uses)
 import machine  # noqa: E402
-from quality_cost import PUT_PHOTO  # noqa: E402
+import quality_cost  # noqa: E402  (its driver: the 12 MP photo in one page)
 from support.browser import run_async  # noqa: E402
-from support.chromium import start_chromium  # noqa: E402
-from support.server import Server  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results"
 # Clicks on the 4000 x 3000 photo: the cup's middle (keep), a corner (remove), the saucer (keep).
 CLICKS = [{"x": 2000, "y": 1500, "keep": True}, {"x": 200, "y": 200, "keep": False},
           {"x": 2000, "y": 2500, "keep": True}]
@@ -81,30 +74,7 @@ def measure(driver: Any, engine: str, repeats: int, roots: list[int]) -> dict[st
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--engines", nargs="+", default=["lightweight", "precision"])
-    parser.add_argument("--repeats", type=int, default=3)
-    args = parser.parse_args(argv)
-    photo = benchsite.make_photos()["12mp"]
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    server = Server(RESULTS / "clicks-cost-server.log")
-    driver = start_chromium()
-    report: dict[str, Any] = {"photo": str(photo), "size": "4000x3000", "engines": {}}
-    try:
-        driver.set_script_timeout(600)
-        driver.get(server.url)
-        run_async(driver, "await window.backgrone.ready;")
-        run_async(driver, PUT_PHOTO, base64.b64encode(photo.read_bytes()).decode())
-        roots = [server.process.pid, driver.service.process.pid]
-        for engine in args.engines:
-            report["engines"][engine] = measure(driver, engine, args.repeats, roots)
-    finally:
-        driver.quit()
-        server.stop()
-    out = RESULTS / "clicks-cost.json"
-    out.write_text(json.dumps(report, indent=1))
-    print(f"written: {out}")
-    return 0
+    return quality_cost.run(argv, __doc__.split("\n\n")[0], "clicks-cost", measure)
 
 
 if __name__ == "__main__":

@@ -115,12 +115,17 @@ def composite_rows(eval_dir: Path, engine: str, digest: str, half: str, twelve_m
         yield row
 
 
-def summarise(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def by_source(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The rows as a whole ("ALL") and grouped by their photo's source."""
     groups: dict[str, list[dict[str, Any]]] = {"ALL": rows}
     for row in rows:
         groups.setdefault(row["source"], []).append(row)
+    return groups
+
+
+def summarise(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
-    for name, members in groups.items():
+    for name, members in by_source(rows).items():
         entry: dict[str, Any] = {"n": len(members)}
         for variant in VARIANTS:
             entry[variant] = {k: float(np.mean([m[variant][k] for m in members])) for k in MEASURES}

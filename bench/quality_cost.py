@@ -15,6 +15,7 @@ import base64
 import json
 import statistics
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -80,14 +81,17 @@ def measure(driver: Any, engine: str, repeats: int, roots: list[int]) -> dict[st
     return {"summary": summary, "runs": runs}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def run(argv: list[str] | None, description: str, name: str,
+        measure: Callable[[Any, str, int, list[int]], dict[str, Any]]) -> int:
+    """The cost benches' driver: the 12 MP photo in one Chromium page of the built site,
+    `measure(driver, engine, repeats, roots)` for each engine, bench/results/<name>.json."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--engines", nargs="+", default=["lightweight", "precision"])
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
     photo = benchsite.make_photos()["12mp"]
     RESULTS.mkdir(parents=True, exist_ok=True)
-    server = Server(RESULTS / "quality-cost-server.log")
+    server = Server(RESULTS / f"{name}-server.log")
     driver = start_chromium()
     report: dict[str, Any] = {"photo": str(photo), "size": "4000x3000", "engines": {}}
     try:
@@ -101,10 +105,14 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         driver.quit()
         server.stop()
-    out = RESULTS / "quality-cost.json"
+    out = RESULTS / f"{name}.json"
     out.write_text(json.dumps(report, indent=1))
     print(f"written: {out}")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run(argv, __doc__.split("\n\n")[0], "quality-cost", measure)
 
 
 if __name__ == "__main__":
