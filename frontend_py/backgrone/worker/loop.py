@@ -104,6 +104,8 @@ class WorkerLoop:
             await self.sessions.close()
             raise AppError(errors.MODEL_INVALID, problem)
         await self.store.store(engine, await sha256_hex(model), SOURCE_USER, model)
+        # Masks the engine's previous model made are not this model's.
+        self.pipeline.recall.forget(engine.engine_id)
         self.tell_cache_failure()
         return await self.store.describe()
 

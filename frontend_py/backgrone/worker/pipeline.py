@@ -21,7 +21,7 @@ from backgrone.worker.heic import HeicDecoder
 from backgrone.worker.models import ModelStore
 from backgrone.worker.routing import RoutedSessions
 from backgrone.worker.strips import BAND_PIXELS, ONE_CANVAS_PIXELS, Bands, png_writer
-from backgrone.worker.recall import Recall, Remembered
+from backgrone.worker.recall import Recall, Remembered, key_of
 from backgrone.web import context_2d, sha256_hex
 
 # __pragma__('skip')
@@ -233,7 +233,7 @@ class Pipeline:
         try:
             # The same bytes with the same engine give the same mask: keep it, by content.
             digest = await sha256_hex(await image.arrayBuffer())
-            key = engine.engine_id + ":" + str(engine.input_size) + ":" + digest
+            key = key_of(engine.engine_id, engine.input_size, digest)
             remembered = self.recall.find(key)
             if remembered:
                 timings["decode"] = performance.now() - mark

@@ -12,6 +12,11 @@ from typing import Any, List
 KEPT = 4
 
 
+def key_of(engine_id: str, side: int, digest: str) -> str:
+    """What a mask is remembered by: the engine, its input size, the photo's sha256."""
+    return engine_id + ":" + str(side) + ":" + digest
+
+
 class Remembered:
     def __init__(self, key: str, alpha: Any, rgba: Any) -> None:
         self.key = key
@@ -41,3 +46,8 @@ class Recall:
         self.entries.append(entry)
         while len(self.entries) > KEPT:
             self.entries = self.entries[1:]
+
+    def forget(self, engine_id: str) -> None:
+        """Drop the engine's masks: its model changed (a user's own file was imported)."""
+        prefix = engine_id + ":"  # key_of's first field
+        self.entries = [entry for entry in self.entries if not entry.key.startswith(prefix)]
