@@ -12,18 +12,22 @@ from backgrone.ui.channel import failure
 from backgrone.ui.deferred import Deferred
 
 
-def hints_of(options: Any) -> Any:
-    """options.hints [{x, y, keep}, ...] and options.strokes [{points, keep, radius}, ...] as
-    protocol lists (core/correct.py)."""
-    hints = []
-    strokes = []
+def hints_of(options: Any) -> List[Any]:
+    """options.hints [{x, y, keep}, ...] as protocol lists [x, y, keep] (core/correct.py)."""
+    hints: List[Any] = []
     if options and options.hints:
         for hint in options.hints:
             hints.append([hint.x, hint.y, hint.keep is True])
+    return hints
+
+
+def strokes_of(options: Any) -> List[Any]:
+    """options.strokes [{points, keep, radius}, ...] as protocol lists [points, keep, radius]."""
+    strokes: List[Any] = []
     if options and options.strokes:
         for stroke in options.strokes:
             strokes.append([stroke.points, stroke.keep is True, stroke.radius])
-    return [hints, strokes]
+    return strokes
 
 
 def output_settings(options: Any) -> OutputSettings:
@@ -99,7 +103,7 @@ def remove_background(app: Any, image: Any, options: Any) -> Any:
     cutout = Deferred()
     try:
         job = app.add(image, image.js_name if image.js_name else "image", engine_id, refine, device,
-                      True, hints_of(options))
+                      True, hints_of(options), strokes_of(options))
     except AnyError as exc:
         answer.reject(exc)
         return answer.promise

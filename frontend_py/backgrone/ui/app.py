@@ -108,12 +108,13 @@ class App:
 
     def add(self, image: Any, file_name: str, engine_id: str,
             refine: bool = protocol.REFINE_DEFAULT, device: str = DEVICE_AUTO, show: bool = True,
-            hinted: Any = None) -> jobs.Job:
+            hints: Any = None, strokes: Any = None) -> jobs.Job:
         job = self.queue.add(file_name, engine_id, image, refine, device)
         job.output = self.settings
-        if hinted:
-            job.hints = hinted[0]
-            job.strokes = hinted[1]
+        if hints:
+            job.hints = hints
+        if strokes:
+            job.strokes = strokes
         self.view.add(job, image)
         self.stage.set_count(len(self.queue.jobs))
         if show:
